@@ -1027,7 +1027,19 @@ static int cmd_decrypt(harness *h, char **tok, int n)
         if ((rc = pre_key_signal_message_deserialize(&pre_key_msg, raw, raw_len, h->ctx)) < 0) {
             goto done;
         }
+        /*
+         * The library saves the sender's identity key before the message's MAC is checked, so
+         * a tampered first message would pin a forged identity (trust on first use) and every
+         * genuine message after it would be untrusted. Undo that save when decryption fails:
+         * a failed decrypt then leaves all harness state unchanged.
+         */
+        int had_identity = find_addr(&h->identities, address.name, address.name_len, address.device_id) != NULL;
         rc = session_cipher_decrypt_pre_key_signal_message(cipher, pre_key_msg, NULL, &plain);
+        record **saved;
+        if (rc < 0 && !had_identity
+                && (saved = find_addr(&h->identities, address.name, address.name_len, address.device_id)) != NULL) {
+            unlink_free(saved);
+        }
     } else {
         if ((rc = signal_message_deserialize(&msg, raw, raw_len, h->ctx)) < 0) {
             goto done;

@@ -131,6 +131,26 @@ public sealed class HarnessSelfTests
     }
 
     [Fact]
+    public void A_first_prekey_message_with_a_forged_identity_does_not_pin_that_identity()
+    {
+        using SignalHarnessPeer alice = SignalHarnessPeer.Start(1);
+        using SignalHarnessPeer bob = SignalHarnessPeer.Start(2);
+        Assert.Equal("ok", alice.ProcessBundle("bob", bob.Bundle()));
+        (_, byte[] message) = alice.Encrypt("bob", "first"u8);
+
+        // The PreKeySignalMessage carries alice's identity key unauthenticated (only the inner
+        // SignalMessage has a MAC, over both identities). A forged one must fail the MAC, and
+        // the harness undoes the identity the library saved before that check.
+        int at = message.AsSpan().IndexOf(alice.Identity());
+        Assert.True(at > 0);
+        byte[] forged = (byte[])message.Clone();
+        forged[at + 10] ^= 0x01;
+        Assert.StartsWith("error -", bob.TryDecrypt("alice", 3, forged), StringComparison.Ordinal);
+
+        Assert.Equal("first"u8.ToArray(), bob.Decrypt("alice", 3, message));
+    }
+
+    [Fact]
     public void Fingerprints_from_both_sides_are_equal_and_60_digits()
     {
         using SignalHarnessPeer alice = SignalHarnessPeer.Start(1);
