@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace VoipKit.Crypto.Tests.Signal;
@@ -165,6 +167,22 @@ public sealed class HarnessSelfTests
     }
 
     [Fact]
+    public void Fingerprint_halves_follow_the_documented_iterated_sha512()
+    {
+        using SignalHarnessPeer alice = SignalHarnessPeer.Start(1);
+        byte[] remote = new byte[33];
+        remote[0] = 0x05;
+        remote.AsSpan(1).Fill(0xaa);
+
+        string shown = alice.Fingerprint("alice", "remote-id", remote);
+
+        // Each side contributes 30 digits; the lexically smaller half is shown first.
+        string local = FingerprintHalf(alice.Identity(), "alice");
+        string other = FingerprintHalf(remote, "remote-id");
+        Assert.Equal(string.CompareOrdinal(local, other) <= 0 ? local + other : other + local, shown);
+    }
+
+    [Fact]
     public void A_changed_identity_for_a_known_name_is_untrusted()
     {
         using SignalHarnessPeer alice = SignalHarnessPeer.Start(1);
@@ -231,6 +249,31 @@ public sealed class HarnessSelfTests
         (int replyType, byte[] reply) = bob.Encrypt("alice", "hi"u8);
         Assert.Equal(2, replyType);
         Assert.Equal("hi"u8.ToArray(), alice.Decrypt("bob", 2, reply));
+    }
+
+    // h = SHA-512(0x00 0x00 || key || id || key), then 5199 times h = SHA-512(h || key); the
+    // first 30 bytes as six 40-bit big-endian numbers, each mod 100000, as 5 digits.
+    private static string FingerprintHalf(byte[] identityKey, string stableId)
+    {
+        byte[] hash = SHA512.HashData([0, 0, .. identityKey, .. Encoding.UTF8.GetBytes(stableId), .. identityKey]);
+        for (int i = 1; i < 5200; i++)
+        {
+            hash = SHA512.HashData([.. hash, .. identityKey]);
+        }
+
+        var digits = new StringBuilder(30);
+        for (int chunk = 0; chunk < 6; chunk++)
+        {
+            ulong value = 0;
+            for (int b = 0; b < 5; b++)
+            {
+                value = (value << 8) | hash[(chunk * 5) + b];
+            }
+
+            digits.Append((value % 100000).ToString("D5", CultureInfo.InvariantCulture));
+        }
+
+        return digits.ToString();
     }
 
     // A SignalMessage starts with the version byte, then protobuf field 1 (tag 0x0a, length 0x21)
