@@ -24,8 +24,11 @@ public sealed record NetworkProfile
     /// <summary>Scale (minimum) of a Pareto delay spike.</summary>
     public TimeSpan SpikeScale { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Shape (alpha) of the Pareto spikes; smaller means heavier tails. Spikes are capped at 2 s.</summary>
+    /// <summary>Shape (alpha) of the Pareto spikes; smaller means heavier tails.</summary>
     public double SpikeShape { get; init; } = 1.5;
+
+    /// <summary>The longest spike; beyond a few hundred milliseconds a stall is an outage, not jitter. Default 2 s.</summary>
+    public TimeSpan SpikeMax { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How packets are lost; <see cref="LossModel.None"/> by default.</summary>
     public LossModel Loss { get; init; } = LossModel.None;
@@ -51,14 +54,16 @@ public sealed record NetworkProfile
     /// <summary>No impairment beyond 20 ms of delay.</summary>
     public static NetworkProfile Clean { get; } = new() { Name = "clean" };
 
-    /// <summary>Busy Wi-Fi: 30 ms, 15 ms jitter, 2 % Pareto spikes, 0.5 % loss.</summary>
+    /// <summary>Busy Wi-Fi: 30 ms, 10 ms jitter, a Pareto delay spike (up to 300 ms) every 4 s or so, 0.5 % loss.</summary>
     public static NetworkProfile WifiJitter { get; } = new()
     {
         Name = "wifi-jitter",
         Delay = TimeSpan.FromMilliseconds(30),
-        JitterStdDev = TimeSpan.FromMilliseconds(15),
-        SpikeProbability = 0.02,
-        SpikeScale = TimeSpan.FromMilliseconds(30),
+        JitterStdDev = TimeSpan.FromMilliseconds(10),
+        SpikeProbability = 0.005,
+        SpikeScale = TimeSpan.FromMilliseconds(40),
+        SpikeShape = 2,
+        SpikeMax = TimeSpan.FromMilliseconds(300),
         Loss = LossModel.Bernoulli(0.005),
     };
 
@@ -70,6 +75,7 @@ public sealed record NetworkProfile
         JitterStdDev = TimeSpan.FromMilliseconds(25),
         SpikeProbability = 0.01,
         SpikeScale = TimeSpan.FromMilliseconds(60),
+        SpikeMax = TimeSpan.FromMilliseconds(600),
         Loss = LossModel.GilbertElliott(0.01, 0.35, 0.0, 0.7),
         BandwidthBitsPerSecond = 384_000,
         QueueBytes = 24_000,

@@ -13,7 +13,6 @@ namespace VoipKit.Media.Simulation;
 /// </remarks>
 public sealed class SimulatedLink
 {
-    private static readonly TimeSpan MaxSpike = TimeSpan.FromSeconds(2);
     private readonly NetworkProfile _profile;
     private ulong _rng;
     private bool _badState;
@@ -148,10 +147,10 @@ public sealed class SimulatedLink
 
         if (_profile.SpikeProbability > 0 && NextUnit() < _profile.SpikeProbability)
         {
-            // Pareto: scale / U^(1/shape), capped so one draw cannot stall the simulation.
+            // Pareto: scale / U^(1/shape), capped at the profile's longest spike.
             double u = Math.Max(NextUnit(), 1e-12);
             double spike = _profile.SpikeScale.TotalMilliseconds / Math.Pow(u, 1 / _profile.SpikeShape);
-            ms += Math.Min(spike, MaxSpike.TotalMilliseconds);
+            ms += Math.Min(spike, _profile.SpikeMax.TotalMilliseconds);
         }
 
         return TimeSpan.FromMilliseconds(ms);

@@ -85,8 +85,8 @@ public class SimulatedLinkTests
         }
 
         Assert.True(extra.Min() >= 0);
-        // Mean of |N(0, 15 ms)| is 15 * sqrt(2 / pi) = 11.97 ms.
-        Assert.InRange(extra.Average(), 11.6, 12.4);
+        // Mean of |N(0, 10 ms)| is 10 * sqrt(2 / pi) = 7.98 ms.
+        Assert.InRange(extra.Average(), 7.7, 8.3);
     }
 
     [Fact]

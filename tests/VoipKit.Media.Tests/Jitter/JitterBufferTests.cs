@@ -1,0 +1,244 @@
+using VoipKit.Audio;
+using VoipKit.Media.Codecs;
+using VoipKit.Media.Jitter;
+using VoipKit.Media.Simulation;
+
+namespace VoipKit.Media.Tests.Jitter;
+
+public class JitterBufferTests
+{
+    private const uint Ssrc = 0x1234;
+
+    /// <summary>60 s of the speech test signal as Opus packets, encoded once.</summary>
+    private static readonly Lazy<byte[][]> Speech60 = new(() => Encode(60, lossPercent: 10));
+
+    private static byte[][] Encode(int seconds, int lossPercent)
+    {
+        var source = new SpeechLikeSource(seed: 2);
+        source.StartAsync().AsTask().Wait();
+        using var enc = new OpusAudioEncoder(new OpusEncoderSettings { Bitrate = 24_000, UseInbandFec = true, PacketLossPercent = lossPercent });
+        short[] pcm = new short[960];
+        byte[] buf = new byte[OpusAudioEncoder.MaxPacketBytes];
+        var packets = new byte[seconds * 50][];
+        for (int i = 0; i < packets.Length; i++)
+        {
+            source.Read(pcm);
+            packets[i] = buf[..enc.Encode(pcm, buf)];
+        }
+
+        return packets;
+    }
+
+    private sealed record Outcome(JitterBufferStatistics Stats, LinkStatistics Link, Dictionary<PlayoutKind, int> Kinds);
+
+    /// <summary>
+    /// Sends the packets over a simulated link (one every 20 ms of the sender's clock, which may
+    /// drift) and plays out every 20 ms of the receiver's clock, in virtual time.
+    /// </summary>
+    private static Outcome Play(NetworkProfile profile, byte[][] packets, int seed = 1, double senderClockRate = 1.0,
+        Func<int, (ushort Seq, uint Ts, uint Ssrc)>? header = null)
+    {
+        using var jb = new JitterBuffer();
+        var link = new SimulatedLink(profile, seed);
+        var arrivals = new PriorityQueue<int, (TimeSpan At, int Order)>();
+        int order = 0;
+        for (int i = 0; i < packets.Length; i++)
+        {
+            TimeSpan sent = TimeSpan.FromMilliseconds(i * 20 / senderClockRate);
+            LinkVerdict v = link.Transmit(sent, packets[i].Length + 50);
+            if (v.Fate == LinkFate.Delivered)
+            {
+                arrivals.Enqueue(i, (v.Arrival, order++));
+                if (v.DuplicateArrival is { } d)
+                {
+                    arrivals.Enqueue(i, (d, order++));
+                }
+            }
+        }
+
+        var kinds = new Dictionary<PlayoutKind, int>();
+        short[] frame = new short[960];
+        // Play until every arrival is in and the buffer has drained, not into the silence after.
+        long limitMs = (long)(packets.Length * 20 / senderClockRate) + 10_000;
+        for (long ms = 0; arrivals.Count > 0 || jb.BufferedDuration >= AudioFormat.FrameDuration; ms++)
+        {
+            Assert.True(ms < limitMs, $"playout did not drain: {jb.Statistics}, buffered {jb.BufferedDuration}");
+            TimeSpan now = TimeSpan.FromMilliseconds(ms);
+            while (arrivals.TryPeek(out int i, out var key) && key.At <= now)
+            {
+                arrivals.Dequeue();
+                var (seq, ts, ssrc) = header?.Invoke(i) ?? ((ushort)(1000 + i), (uint)(5000 + (i * 960)), Ssrc);
+                jb.Insert(seq, ts, ssrc, packets[i], key.At);
+            }
+
+            if (ms % 20 == 7) // the receiver's playout tick, out of phase with the sender's
+            {
+                PlayoutKind k = jb.Pull(frame, now);
+                kinds[k] = kinds.GetValueOrDefault(k) + 1;
+            }
+        }
+
+        return new Outcome(jb.Statistics, link.Statistics, kinds);
+    }
+
+    private static string Describe(Outcome o) =>
+        $"{o.Stats}\nmean delay {o.Stats.MeanDelay.TotalMilliseconds:F1} ms, concealment {o.Stats.ConcealmentRatio:P2}\n{string.Join(", ", o.Kinds.Select(k => $"{k.Key}={k.Value}"))}\nlink {o.Link}";
+
+    [Fact]
+    public void Clean_network_plays_everything_with_low_delay()
+    {
+        Outcome o = Play(NetworkProfile.Clean, Speech60.Value);
+        Assert.True(o.Stats.ConcealedSamples == 0, Describe(o));
+        Assert.True(o.Stats.MeanDelay <= TimeSpan.FromMilliseconds(40), Describe(o));
+        Assert.Equal(3000, o.Stats.PacketsReceived);
+        Assert.Equal(0, o.Stats.PacketsLost);
+    }
+
+    [Fact]
+    public void Wifi_jitter_conceals_at_most_two_percent_at_under_100ms()
+    {
+        Outcome o = Play(NetworkProfile.WifiJitter, Speech60.Value);
+        Assert.True(o.Stats.ConcealmentRatio <= 0.02, Describe(o));
+        Assert.True(o.Stats.MeanDelay <= TimeSpan.FromMilliseconds(100), Describe(o));
+        Assert.True(o.Stats.CurrentTargetDelay > TimeSpan.FromMilliseconds(20), Describe(o));
+    }
+
+    [Fact]
+    public void Lossy_10_recovers_at_least_40_percent_of_lost_frames_with_fec()
+    {
+        Outcome o = Play(NetworkProfile.Lossy10, Speech60.Value);
+        long lostOnLink = o.Link.Lost;
+        Assert.True(lostOnLink > 200, Describe(o));
+        Assert.True(o.Stats.FecPacketsReceived >= 0.4 * lostOnLink, Describe(o));
+    }
+
+    [Fact]
+    public void Sender_clock_drift_is_absorbed_by_time_stretching()
+    {
+        // The sender's clock runs 1 % fast: 600 ms more audio than playout time over 60 s.
+        Outcome fast = Play(NetworkProfile.Clean, Speech60.Value, senderClockRate: 1.01);
+        Assert.True(fast.Stats.RemovedSamplesForAcceleration > 48 * 300, Describe(fast));
+        Assert.True(fast.Stats.MeanDelay <= TimeSpan.FromMilliseconds(80), Describe(fast));
+        Assert.Equal(0, fast.Stats.PacketsDiscarded);
+
+        // 1 % slow: the buffer would run dry; it stretches instead.
+        Outcome slow = Play(NetworkProfile.Clean, Speech60.Value, senderClockRate: 0.99);
+        Assert.True(slow.Stats.InsertedSamplesForDeceleration > 48 * 200, Describe(slow));
+        Assert.True(slow.Stats.ConcealmentRatio < 0.02, Describe(slow));
+    }
+
+    [Fact]
+    public void Duplicates_reordering_and_late_packets_are_dropped_and_counted()
+    {
+        var profile = NetworkProfile.Clean with { DuplicateProbability = 0.05, ReorderProbability = 0.05, ReorderDelay = TimeSpan.FromMilliseconds(500) };
+        Outcome o = Play(profile, Speech60.Value[..1500]);
+        Assert.True(o.Stats.DuplicatePackets > 30, Describe(o));
+        Assert.True(o.Stats.LatePackets > 30, Describe(o)); // held back 500 ms: past their playout time
+        Assert.Equal(o.Stats.DuplicatePackets + o.Stats.LatePackets, o.Stats.PacketsDiscarded);
+    }
+
+    [Fact]
+    public void Sequence_jump_of_30000_resynchronises_after_confirmation()
+    {
+        byte[][] p = Speech60.Value[..500];
+        // After packet 250 the sender's sequence numbers and timestamps jump.
+        Outcome o = Play(NetworkProfile.Clean, p, header: i => i < 250
+            ? ((ushort)(100 + i), (uint)(i * 960), Ssrc)
+            : ((ushort)(30_100 + i), (uint)(77_000_000 + (i * 960)), Ssrc));
+        Assert.Equal(1, o.Stats.Resynchronizations);
+        Assert.InRange(o.Stats.PacketsDiscarded, 2, 3); // the two probation packets
+        Assert.True(o.Stats.ConcealedSamples < 48 * 200, Describe(o));
+    }
+
+    [Fact]
+    public void Ssrc_change_restarts_and_plays_the_new_source()
+    {
+        byte[][] p = Speech60.Value[..500];
+        Outcome o = Play(NetworkProfile.Clean, p, header: i => ((ushort)(100 + i), (uint)(i * 960), i < 250 ? Ssrc : 0xBEEFu));
+        Assert.Equal(1, o.Stats.Resynchronizations);
+        Assert.Equal(500, o.Stats.PacketsReceived);
+        Assert.True(o.Kinds[PlayoutKind.Normal] > 450, Describe(o));
+    }
+
+    [Fact]
+    public void Flood_from_the_future_and_garbage_do_not_disturb_playout()
+    {
+        using var jb = new JitterBuffer();
+        byte[][] p = Speech60.Value[..100];
+        short[] frame = new short[960];
+        var random = new Random(3);
+        int normal = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            TimeSpan now = TimeSpan.FromMilliseconds(i * 20);
+            Assert.Equal(JitterBufferInsertResult.Accepted, jb.Insert((ushort)i, (uint)(i * 960), Ssrc, p[i], now));
+            // Every 20 ms: scattered packets from far ahead (never two in a row) and random junk.
+            Assert.Equal(JitterBufferInsertResult.TooFarAhead, jb.Insert((ushort)(20_000 + (i * 7)), 0, Ssrc, p[i], now));
+            byte[] junk = new byte[random.Next(2, 40)];
+            random.NextBytes(junk);
+            junk[0] = 0x03; // code 3 ...
+            junk[1] = 0x00; // ... with zero frames: malformed whatever follows
+            Assert.Equal(JitterBufferInsertResult.Malformed, jb.Insert((ushort)(i + 1), (uint)((i + 1) * 960), Ssrc, junk, now));
+            Assert.Equal(JitterBufferInsertResult.Malformed, jb.Insert((ushort)(i + 1), (uint)((i + 1) * 960), Ssrc, [], now));
+            Assert.Equal(JitterBufferInsertResult.Malformed, jb.Insert((ushort)i, (uint)(i * 960), Ssrc, new byte[3000], now));
+            normal += jb.Pull(frame, now + TimeSpan.FromMilliseconds(5)) == PlayoutKind.Normal ? 1 : 0;
+        }
+
+        Assert.True(normal > 90, $"{normal} normal frames; {jb.Statistics}");
+        Assert.Equal(300, jb.Statistics.MalformedPackets);
+    }
+
+    [Fact]
+    public void A_source_that_stops_is_concealed_then_silent_and_playout_goes_on()
+    {
+        using var jb = new JitterBuffer();
+        byte[][] p = Speech60.Value;
+        short[] frame = new short[960];
+        for (int i = 0; i < 50; i++)
+        {
+            jb.Insert((ushort)i, (uint)(i * 960), Ssrc, p[i], TimeSpan.FromMilliseconds(i * 20));
+            jb.Pull(frame, TimeSpan.FromMilliseconds((i * 20) + 10));
+        }
+
+        // The sender goes quiet for 3 s; playout must keep producing frames: what is buffered, then concealment.
+        int concealed = 0;
+        for (int i = 50; i < 200; i++)
+        {
+            PlayoutKind k = jb.Pull(frame, TimeSpan.FromMilliseconds((i * 20) + 10));
+            Assert.True(k is PlayoutKind.Concealed or PlayoutKind.Normal or PlayoutKind.Decelerated, k.ToString());
+            concealed += k == PlayoutKind.Concealed ? 1 : 0;
+        }
+
+        Assert.True(concealed >= 140, $"{concealed} concealed frames");
+        JitterBufferStatistics s = jb.Statistics;
+        Assert.True(s.SilentConcealedSamples > 48 * 2000, s.ToString());
+        Assert.Equal(1, s.InterruptionCount);
+        Assert.All(frame, v => Assert.Equal(0, v)); // long gaps end in silence, not a buzz
+    }
+
+    [Fact]
+    public void Corrupt_payloads_that_pass_framing_are_concealed_and_playout_continues()
+    {
+        byte[][] p = (byte[][])Speech60.Value[..300].Clone();
+        var random = new Random(8);
+        for (int i = 20; i < 300; i += 20)
+        {
+            byte[] junk = new byte[p[i].Length];
+            random.NextBytes(junk);
+            junk[0] = p[i][0]; // a valid TOC: the framing check passes, the payload is noise
+            p[i] = junk;
+        }
+
+        Outcome o = Play(NetworkProfile.Clean, p);
+        Assert.True(o.Kinds[PlayoutKind.Normal] > 250, Describe(o));
+        Assert.True(o.Stats.ConcealedSamples <= 14 * 960, Describe(o));
+    }
+
+    [Fact]
+    public void Pull_needs_a_whole_frame()
+    {
+        using var jb = new JitterBuffer();
+        Assert.Throws<ArgumentException>(() => jb.Pull(new short[480], TimeSpan.Zero));
+        Assert.Equal(PlayoutKind.Idle, jb.Pull(new short[960], TimeSpan.Zero));
+    }
+}
