@@ -49,7 +49,7 @@ public ref struct RtcpSourceDescriptionWriter
     /// <param name="type">The item type (not <see cref="RtcpSdesItemType.End"/>).</param>
     /// <param name="value">At most 255 bytes.</param>
     /// <returns>False when the buffer is too small.</returns>
-    public bool TryAddItem(RtcpSdesItemType type, ReadOnlySpan<byte> value)
+    public bool TryAddItem(RtcpSdesItemType type, scoped ReadOnlySpan<byte> value)
     {
         if (!_chunkOpen)
         {

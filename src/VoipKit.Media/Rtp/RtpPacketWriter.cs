@@ -89,7 +89,7 @@ public ref struct RtpPacketWriter
     /// <param name="id">Local identifier: 1 to 14 (one-byte form) or 1 to 255 (two-byte form).</param>
     /// <param name="value">1 to 16 bytes (one-byte form) or 0 to 255 bytes (two-byte form).</param>
     /// <returns>False when the buffer is too small.</returns>
-    public bool TryAddExtension(byte id, ReadOnlySpan<byte> value)
+    public bool TryAddExtension(byte id, scoped ReadOnlySpan<byte> value)
     {
         if (_payloadStarted || _extensionClosed)
         {
@@ -145,7 +145,7 @@ public ref struct RtpPacketWriter
     /// <param name="profile">The 16-bit profile-defined field.</param>
     /// <param name="data">The extension data; its length must be a multiple of 4.</param>
     /// <returns>False when the buffer is too small.</returns>
-    public bool TryWriteRawExtension(ushort profile, ReadOnlySpan<byte> data)
+    public bool TryWriteRawExtension(ushort profile, scoped ReadOnlySpan<byte> data)
     {
         if (_payloadStarted || _extensionHeader != 0)
         {
@@ -172,7 +172,7 @@ public ref struct RtpPacketWriter
     /// <summary>Appends payload bytes (may be called more than once).</summary>
     /// <param name="payload">The bytes to append.</param>
     /// <returns>False when the buffer is too small.</returns>
-    public bool TryWritePayload(ReadOnlySpan<byte> payload)
+    public bool TryWritePayload(scoped ReadOnlySpan<byte> payload)
     {
         if (!StartPayload() || _buffer.Length - _length < payload.Length)
         {
