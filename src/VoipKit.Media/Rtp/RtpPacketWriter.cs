@@ -29,15 +29,11 @@ public ref struct RtpPacketWriter
     /// <summary>Bytes written so far.</summary>
     public readonly int Length => _length;
 
-    /// <summary>The unused rest of the buffer, for encoding a payload in place (then call <see cref="Advance"/>).</summary>
-    public Span<byte> PayloadDestination
-    {
-        get
-        {
-            StartPayload();
-            return _buffer[_length..];
-        }
-    }
+    /// <summary>
+    /// The unused rest of the buffer, for encoding a payload in place (then call <see cref="Advance"/>);
+    /// empty when the buffer cannot even hold the extension block's padding.
+    /// </summary>
+    public Span<byte> PayloadDestination => StartPayload() ? _buffer[_length..] : default;
 
     /// <summary>Starts a packet: writes the fixed header and the CSRC list.</summary>
     /// <param name="destination">The buffer to write into.</param>

@@ -164,4 +164,27 @@ public class RtpPacketTests
         Assert.Equal(14, n);
         Assert.Equal(0x8000, BinaryPrimitives.ReadUInt16BigEndian(buffer));
     }
+
+    [Fact]
+    public void Payload_can_be_encoded_in_place()
+    {
+        var buffer = new byte[40];
+        Assert.True(RtpPacketWriter.TryCreate(buffer, new RtpHeader(111, 1, 2, 3), [], out RtpPacketWriter w));
+        Assert.True(w.TryAddExtension(1, [9]));
+        Span<byte> destination = w.PayloadDestination;
+        Assert.Equal(40 - 20, destination.Length); // 12 header + 4 extension header + 1 element + 1 + 2 padding
+        destination[0] = 0x77;
+        w.Advance(1);
+        Assert.True(w.TryComplete(0, out int n));
+        Assert.Equal(RtpReadResult.Ok, RtpPacket.TryRead(buffer.AsSpan(0, n), out RtpPacket p));
+        Assert.Equal([0x77], p.Payload.ToArray());
+    }
+
+    [Fact]
+    public void Random_ssrcs_differ_from_the_ones_to_avoid()
+    {
+        uint a = RtpSsrc.NewRandom();
+        uint b = RtpSsrc.NewRandomExcept([a]);
+        Assert.NotEqual(a, b);
+    }
 }
