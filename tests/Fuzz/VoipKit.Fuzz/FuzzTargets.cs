@@ -58,6 +58,12 @@ public static class FuzzTargets
                 ReadPacket(packet);
             }
         }
+
+        // The receive path: reports, BYE and feedback handed on to the RTP side.
+        var rtp = new RtpReceiver(new RtpReceiverOptions { LocalSsrc = 1, MinSequential = 1 }, TimeProvider.System);
+        var rtcp = new RtcpReceiver(rtp, new RtpSenderStatistics(1, TimeProvider.System), allowReducedSize: true);
+        rtcp.Receive(input, 0);
+        _ = rtcp.RemoteCname.Length;
     }
 
     private static void ReadPacket(RtcpPacket packet)
