@@ -197,7 +197,8 @@ public sealed class RtpReceiver
         {
             if (_options.RemoteSsrc is { } signaled && ssrc != signaled)
             {
-                return RtpReceiveResult.UnknownSsrc;
+                // Not the signaled source: only a sustained run lets it in (the remote may have had to change).
+                return TryReplaceRemote(ssrc, packet, arrivalTimestamp);
             }
 
             _remote = new RtpSourceState(ssrc, packet.SequenceNumber, _options.MinSequential);
@@ -224,7 +225,12 @@ public sealed class RtpReceiver
             return _remote.UpdateSequence(packet.SequenceNumber) ? Adopt(_remote, packet, arrivalTimestamp) : RtpReceiveResult.Probation;
         }
 
-        // Another SSRC while we have a remote: the remote may have changed SSRC (restart, collision).
+        return TryReplaceRemote(ssrc, packet, arrivalTimestamp);
+    }
+
+    // Another SSRC than the remote's: the remote may have changed SSRC (restart, collision resolution).
+    private RtpReceiveResult TryReplaceRemote(uint ssrc, in RtpPacket packet, long arrivalTimestamp)
+    {
         int needed = _remoteLeft ? _options.MinSequential : _options.SourceChangePackets;
         if (_candidate is null || _candidate.Ssrc != ssrc)
         {

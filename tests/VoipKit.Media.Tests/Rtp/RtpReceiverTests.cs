@@ -279,6 +279,19 @@ public class RtpReceiverTests
         Assert.Equal(RtpReceiveResult.UnknownSsrc, Receive(r, RemoteB, 2));
     }
 
+    [Fact]
+    public void Signaled_remote_that_never_comes_is_replaced_only_by_a_sustained_run()
+    {
+        RtpReceiver r = Receiver(remote: RemoteA);
+        for (ushort seq = 10; seq < 14; seq++)
+        {
+            Assert.Equal(RtpReceiveResult.UnknownSsrc, Receive(r, RemoteB, seq));
+        }
+
+        Assert.Equal(RtpReceiveResult.NewSource, Receive(r, RemoteB, 14));
+        Assert.Equal(RemoteB, r.RemoteSsrc);
+    }
+
     public static TheoryData<string, byte[], RtpReceiveResult> BadDatagrams => new()
     {
         { "empty", [], RtpReceiveResult.TooShort },
