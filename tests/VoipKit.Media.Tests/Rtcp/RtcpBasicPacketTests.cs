@@ -226,4 +226,13 @@ public class RtcpBasicPacketTests
         Assert.Equal(TimeSpan.FromMilliseconds(1500), NtpTimestamp.ShortFormatToTimeSpan(0x00018000));
         Assert.Equal(0x00018000u, NtpTimestamp.TimeSpanToShortFormat(TimeSpan.FromMilliseconds(1500)));
     }
+
+    [Property]
+    public bool Ntp_timestamp_round_trips_through_date_time_to_100_ns(uint seconds, uint fraction)
+    {
+        var ntp = new NtpTimestamp(((ulong)seconds << 32) | fraction);
+        NtpTimestamp back = NtpTimestamp.FromDateTimeOffset(ntp.ToDateTimeOffset());
+        // 100 ns ticks are coarser than 2^-32 s: the round trip may lose up to one tick (~430 units).
+        return back.Seconds == ntp.Seconds && ntp.Fraction - back.Fraction <= 430 && back.Fraction <= ntp.Fraction;
+    }
 }

@@ -179,4 +179,17 @@ public class RtcpFeedbackTests
         Assert.False(TransportSequenceNumberExtension.TryRead(p, 6, out _));
         Assert.False(TransportSequenceNumberExtension.TryRead([1, 2, 3], out _));
     }
+
+    [Property]
+    public bool Transport_sequence_number_extension_round_trips_for_any_value_and_id(ushort sequence, byte rawId, bool twoByte)
+    {
+        byte id = twoByte ? (byte)Math.Max((byte)1, rawId) : (byte)(1 + (rawId % 14));
+        var buffer = new byte[64];
+        RtpPacketWriter.TryCreate(buffer, new RtpHeader(111, 1, 2, 3), [], out RtpPacketWriter w, twoByte ? RtpHeaderExtensionForm.TwoByte : RtpHeaderExtensionForm.OneByte);
+        TransportSequenceNumberExtension.TryAdd(ref w, id, sequence);
+        w.TryComplete(0, out int n);
+        return RtpPacket.TryRead(buffer.AsSpan(0, n), out RtpPacket p) == RtpReadResult.Ok
+            && TransportSequenceNumberExtension.TryRead(p, id, out ushort read)
+            && read == sequence;
+    }
 }
