@@ -25,6 +25,8 @@ internal ref struct ProtoReader
 
     public readonly bool End => _position >= _buffer.Length;
 
+    public readonly int Position => _position;
+
     /// <summary>Reads the next field's tag.</summary>
     public void ReadTag(out int field, out int wireType)
     {

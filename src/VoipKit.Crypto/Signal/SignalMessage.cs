@@ -113,11 +113,12 @@ public sealed class SignalMessage
 
     internal static void CheckVersion(byte versionByte)
     {
-        // libsignal looks at the high nibble only (the low one is the sender's maximum version).
-        int version = versionByte >> 4;
-        if (version != CurrentVersion)
+        // libsignal reads the high nibble as the message version and the low one as the sender's
+        // highest version. Version 3 peers always send 0x33; we accept exactly that, so that no
+        // bit of the (unauthenticated) prekey message wrapper's version byte can be changed.
+        if (versionByte != VersionByte)
         {
-            throw new InvalidVersionException($"Unsupported message version {version}.");
+            throw new InvalidVersionException($"Unsupported message version byte 0x{versionByte:x2}.");
         }
     }
 

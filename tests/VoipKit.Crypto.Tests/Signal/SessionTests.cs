@@ -290,6 +290,8 @@ public class SessionTests
         Assert.Throws<InvalidVersionException>(() => SignalMessage.Parse(v2));
         v2[0] = 0x43;
         Assert.Throws<InvalidVersionException>(() => SignalMessage.Parse(v2));
+        v2[0] = 0x34;
+        Assert.Throws<InvalidVersionException>(() => SignalMessage.Parse(v2));
         Assert.Throws<InvalidMessageException>(() => SignalMessage.Parse(new byte[SignalMessage.MaxLength + 1]));
         Assert.Throws<InvalidMessageException>(() => b.Decrypt(new CiphertextMessage((CiphertextMessageType)7, wire)));
 
