@@ -11,6 +11,12 @@ cd "$(dirname "$0")"
 packages=(
   espeak-ng      # VoipKit.Audio: spoken test sentences
   libopus0       # VoipKit.Media: Concentus uses the native codec when present
+  # VoipKit.Crypto.Tests: Native/signal-harness.c (libsignal-protocol-c peer, OpenSSL crypto
+  # provider), compiled by the tests with cc + pkg-config. GPLv3 library, test harness only.
+  libsignal-protocol-c-dev
+  libssl-dev
+  pkg-config
+  gcc
 )
 
 missing=()
