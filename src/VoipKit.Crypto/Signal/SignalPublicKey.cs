@@ -28,7 +28,7 @@ public sealed class SignalPublicKey : IEquatable<SignalPublicKey>
     /// <summary>Parses a 33-byte serialized key.</summary>
     /// <param name="serialized">0x05 followed by 32 bytes.</param>
     /// <returns>The key.</returns>
-    /// <exception cref="InvalidKeyException">Wrong length or type byte.</exception>
+    /// <exception cref="InvalidKeyException">Wrong length or type byte, or a non-canonical (unreduced) coordinate.</exception>
     public static SignalPublicKey Parse(ReadOnlySpan<byte> serialized)
     {
         if (serialized.Length != SerializedLength)
@@ -41,13 +41,14 @@ public sealed class SignalPublicKey : IEquatable<SignalPublicKey>
             throw new InvalidKeyException($"Unknown public key type 0x{serialized[0]:x2}.");
         }
 
+        CheckCanonical(serialized[1..]);
         return new SignalPublicKey(serialized.ToArray());
     }
 
     /// <summary>Wraps a raw 32-byte X25519 u-coordinate.</summary>
     /// <param name="u">The u-coordinate.</param>
     /// <returns>The key.</returns>
-    /// <exception cref="InvalidKeyException">Not 32 bytes.</exception>
+    /// <exception cref="InvalidKeyException">Not 32 bytes, or a non-canonical (unreduced) coordinate.</exception>
     public static SignalPublicKey FromU(ReadOnlySpan<byte> u)
     {
         if (u.Length != 32)
@@ -55,10 +56,29 @@ public sealed class SignalPublicKey : IEquatable<SignalPublicKey>
             throw new InvalidKeyException("An X25519 public key is 32 bytes.");
         }
 
+        CheckCanonical(u);
         byte[] serialized = new byte[SerializedLength];
         serialized[0] = DjbType;
         u.CopyTo(serialized.AsSpan(1));
         return new SignalPublicKey(serialized);
+    }
+
+    /// <summary>
+    /// Rejects u-coordinates that are not reduced (top bit set, or at least 2^255 - 19). X25519
+    /// would silently reduce them, so accepting them would let anyone change a key's bytes
+    /// without changing the key; honest peers never produce them.
+    /// </summary>
+    private static void CheckCanonical(ReadOnlySpan<byte> u)
+    {
+        if ((u[31] & 0x80) != 0)
+        {
+            throw new InvalidKeyException("Public key has the top bit set.");
+        }
+
+        if (u[31] == 0x7F && u[0] >= 0xED && u[1..31].IndexOfAnyExcept((byte)0xFF) < 0)
+        {
+            throw new InvalidKeyException("Public key is not reduced modulo 2^255 - 19.");
+        }
     }
 
     /// <summary>Returns a copy of the 33-byte serialization.</summary>

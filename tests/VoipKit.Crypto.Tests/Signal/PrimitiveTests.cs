@@ -158,6 +158,9 @@ public class PrimitiveTests
     [InlineData("0500000000000000000000000000000000000000000000000000000000000000")]
     [InlineData("050000000000000000000000000000000000000000000000000000000000000000ff")]
     [InlineData("060000000000000000000000000000000000000000000000000000000000000009")]
+    [InlineData("050900000000000000000000000000000000000000000000000000000000000080")] // top bit set
+    [InlineData("05edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")] // p
+    [InlineData("05ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")] // 2^255 - 1
     public void Public_key_parse_rejects_wrong_length_or_type(string hex)
     {
         Assert.Throws<InvalidKeyException>(() => SignalPublicKey.Parse(B(hex)));
