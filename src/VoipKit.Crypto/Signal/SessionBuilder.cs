@@ -98,7 +98,7 @@ public sealed class SessionBuilder
 
         // The signed prekey doubles as Bob's first ratchet key (a copy: the store keeps its own).
         byte[] ratchetPrivate = signedPreKey.KeyPair.ExportPrivateKey();
-        SignalKeyPair ratchet = SignalKeyPair.FromPrivateKey(ratchetPrivate);
+        SignalKeyPair ratchet = SignalKeyPair.FromStoredKeys(ratchetPrivate, signedPreKey.KeyPair.PublicKey);
         CryptographicOperations.ZeroMemory(ratchetPrivate);
         var state = new SessionState(identity.PublicKey, message.IdentityKey, rootKey, ratchet, chainKey)
         {

@@ -128,7 +128,8 @@ public sealed class SessionCipher
     public byte[] Decrypt(SignalMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        SessionRecord record = _store.LoadSession(_remoteAddress)?.Clone() ?? throw new NoSessionException($"No session with {_remoteAddress}.");
+        // The store returns an independent copy, and DecryptRecord changes it only on success.
+        SessionRecord record = _store.LoadSession(_remoteAddress) ?? throw new NoSessionException($"No session with {_remoteAddress}.");
         if (record.IsEmpty)
         {
             throw new NoSessionException($"No session with {_remoteAddress}.");

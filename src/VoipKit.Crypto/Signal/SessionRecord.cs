@@ -12,7 +12,7 @@ namespace VoipKit.Crypto.Signal;
 /// record {1 current state, 2 repeated previous state}; state {1 version=3, 2 local identity,
 /// 3 remote identity, 4 root key, 5 sender ratchet private key, 6 sender chain key, 7 sender counter,
 /// 8 previous counter, 9 repeated receiver chain, 10 pending prekey, 11 local registration id,
-/// 12 remote registration id, 13 Alice base key}; receiver chain {1 ratchet key, 2 chain key,
+/// 12 remote registration id, 13 Alice base key, 14 sender ratchet public key}; receiver chain {1 ratchet key, 2 chain key,
 /// 3 counter, 4 repeated skipped {1 counter, 2 message key seed}}; pending prekey {1 prekey id,
 /// 2 signed prekey id, 3 base key}.
 /// </remarks>
@@ -153,6 +153,7 @@ public sealed class SessionRecord
         byte[] privateKey = state.SenderRatchet.ExportPrivateKey();
         w.WriteBytes(5, privateKey);
         CryptographicOperations.ZeroMemory(privateKey);
+        w.WriteBytes(14, state.SenderRatchet.PublicKey.Serialized);
         w.WriteBytes(6, state.SenderChainKey);
         w.WriteUInt32(7, state.SenderCounter);
         w.WriteUInt32(8, state.PreviousCounter);
@@ -205,7 +206,8 @@ public sealed class SessionRecord
         SignalPublicKey? local = null;
         SignalPublicKey? remote = null;
         byte[]? rootKey = null;
-        SignalKeyPair? senderRatchet = null;
+        byte[]? senderRatchetPrivate = null;
+        SignalPublicKey? senderRatchetPublic = null;
         byte[]? senderChainKey = null;
         uint senderCounter = 0;
         uint previousCounter = 0;
@@ -223,7 +225,8 @@ public sealed class SessionRecord
                 case 2: local = SignalPublicKey.Parse(reader.ReadBytes(wireType, 33)); break;
                 case 3: remote = SignalPublicKey.Parse(reader.ReadBytes(wireType, 33)); break;
                 case 4: rootKey = ReadKey(ref reader, wireType); break;
-                case 5: senderRatchet = SignalKeyPair.FromPrivateKey(reader.ReadBytes(wireType, 32)); break;
+                case 5: senderRatchetPrivate = ReadKey(ref reader, wireType); break;
+                case 14: senderRatchetPublic = SignalPublicKey.Parse(reader.ReadBytes(wireType, 33)); break;
                 case 6: senderChainKey = ReadKey(ref reader, wireType); break;
                 case 7: senderCounter = reader.ReadUInt32(wireType); break;
                 case 8: previousCounter = reader.ReadUInt32(wireType); break;
@@ -248,10 +251,15 @@ public sealed class SessionRecord
             throw new InvalidVersionException($"Session version {version} is not supported.");
         }
 
-        if (local is null || remote is null || rootKey is null || senderRatchet is null || senderChainKey is null)
+        if (local is null || remote is null || rootKey is null || senderRatchetPrivate is null || senderChainKey is null)
         {
             throw new InvalidMessageException("Incomplete session state.");
         }
+
+        SignalKeyPair senderRatchet = senderRatchetPublic is null
+            ? SignalKeyPair.FromPrivateKey(senderRatchetPrivate)
+            : SignalKeyPair.FromStoredKeys(senderRatchetPrivate, senderRatchetPublic);
+        CryptographicOperations.ZeroMemory(senderRatchetPrivate);
 
         var state = new SessionState(local, remote, rootKey, senderRatchet, senderChainKey)
         {

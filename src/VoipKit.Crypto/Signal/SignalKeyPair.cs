@@ -18,6 +18,12 @@ public sealed class SignalKeyPair : IDisposable
         PublicKey = SignalPublicKey.FromU(u);
     }
 
+    private SignalKeyPair(byte[] privateKey, SignalPublicKey publicKey)
+    {
+        _privateKey = privateKey;
+        PublicKey = publicKey;
+    }
+
     /// <summary>The public half.</summary>
     public SignalPublicKey PublicKey { get; }
 
@@ -46,6 +52,20 @@ public sealed class SignalKeyPair : IDisposable
         byte[] copy = privateKey.ToArray();
         Curve25519.Clamp(copy);
         return new SignalKeyPair(copy);
+    }
+
+    /// <summary>
+    /// Restores a key pair from our own storage, trusting the stored public key instead of
+    /// recomputing it (a scalar multiplication per session load otherwise).
+    /// </summary>
+    internal static SignalKeyPair FromStoredKeys(ReadOnlySpan<byte> privateKey, SignalPublicKey publicKey)
+    {
+        if (privateKey.Length != 32)
+        {
+            throw new InvalidKeyException("A Curve25519 private key is 32 bytes.");
+        }
+
+        return new SignalKeyPair(privateKey.ToArray(), publicKey);
     }
 
     /// <summary>Returns a copy of the 32-byte private key, for a key store to persist. Wipe it after use.</summary>
