@@ -47,10 +47,16 @@ public sealed class SessionCipher
         SignalKdf.MessageKeySeed(state.SenderChainKey, seed);
         SignalKdf.MessageKeys(seed, keys);
         byte[] ciphertext;
-        using (Aes aes = Aes.Create())
+        byte[] aesKey = keys[..32].ToArray();
+        try
         {
-            aes.Key = keys[..32].ToArray();
+            using Aes aes = Aes.Create();
+            aes.Key = aesKey;
             ciphertext = aes.EncryptCbc(plaintext, keys.Slice(64, 16), PaddingMode.PKCS7);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(aesKey);
         }
 
         SignalMessage message = SignalMessage.Create(keys.Slice(32, 32), state.SenderRatchet.PublicKey, state.SenderCounter, state.PreviousCounter, ciphertext, state.LocalIdentity, state.RemoteIdentity);
@@ -202,17 +208,20 @@ public sealed class SessionCipher
             }
 
             byte[] plaintext;
-            using (Aes aes = Aes.Create())
+            byte[] aesKey = keys[..32].ToArray();
+            try
             {
-                aes.Key = keys[..32].ToArray();
-                try
-                {
-                    plaintext = aes.DecryptCbc(message.Ciphertext.Span, keys.Slice(64, 16), PaddingMode.PKCS7);
-                }
-                catch (CryptographicException e)
-                {
-                    throw new InvalidMessageException("Bad padding.", e);
-                }
+                using Aes aes = Aes.Create();
+                aes.Key = aesKey;
+                plaintext = aes.DecryptCbc(message.Ciphertext.Span, keys.Slice(64, 16), PaddingMode.PKCS7);
+            }
+            catch (CryptographicException e)
+            {
+                throw new InvalidMessageException("Bad padding.", e);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(aesKey);
             }
 
             // The peer has answered: stop repeating the X3DH setup.
