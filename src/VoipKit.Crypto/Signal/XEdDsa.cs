@@ -12,9 +12,13 @@ namespace VoipKit.Crypto.Signal;
 /// and lets BouncyCastle's Ed25519 do the rest.
 /// </summary>
 /// <remarks>
-/// Signing uses System.Numerics.BigInteger, which is not constant time. Signing happens only
-/// when a signed prekey is made (rarely, on the owner's device); verification, which handles
-/// attacker-controlled input, uses BouncyCastle.
+/// The two scalar multiplications with secret scalars (a·B and r·B) run in BouncyCastle's
+/// constant-time fixed-base code (<c>Ed25519.ExpandedKey.GeneratePublicKey</c>, which clamps
+/// its scalar: r·B is assembled from two clamped multiples, see <see cref="MultiplyBase"/>).
+/// The remaining arithmetic uses System.Numerics.BigInteger, which is not constant time: point
+/// additions on values that end up public (R), and the mod-l scalar reductions. Signing happens
+/// only when a signed prekey is made, on the owner's device; verification, which handles
+/// attacker-controlled input, is BouncyCastle's.
 /// </remarks>
 internal static class XEdDsa
 {
@@ -51,7 +55,11 @@ internal static class XEdDsa
 
         BigInteger a = new(privateKey, isUnsigned: true, isBigEndian: false);
         Span<byte> publicEdwards = stackalloc byte[32];
-        Encode(ScalarMult(a, BasePoint), publicEdwards);
+        Span<byte> clamped = stackalloc byte[32];
+        privateKey.CopyTo(clamped);
+        Curve25519.Clamp(clamped);
+        MultiplyBaseClamped(clamped, publicEdwards);
+        CryptographicOperations.ZeroMemory(clamped);
 
         // r = SHA-512(0xFE || 0xFF*31 || a || M || Z) mod l
         byte[] nonceInput = new byte[32 + 32 + message.Length + 64];
@@ -66,7 +74,7 @@ internal static class XEdDsa
             BigInteger r = ReduceHash(nonceInput);
 
             byte[] signature = new byte[SignatureLength];
-            Encode(ScalarMult(r, BasePoint), signature.AsSpan(0, 32));
+            MultiplyBase(r, signature.AsSpan(0, 32));
 
             // h = SHA-512(R || A || M) mod l; s = r + h * a mod l
             signature.AsSpan(0, 32).CopyTo(hashInput);
@@ -113,6 +121,91 @@ internal static class XEdDsa
         return Ed25519.Verify(sig, edwards, message);
     }
 
+    /// <summary>Encodes k·B for any 0 &lt;= k &lt; l.</summary>
+    /// <remarks>
+    /// BouncyCastle clamps the scalars it multiplies (clears the low 3 bits and bit 255, sets
+    /// bit 254), so it computes exactly the scalars 2^254 + 8u with u &lt; 2^251. With
+    /// t = k/8 mod l split as t = t1 + t2 (both below 2^251), (2^254 + 8 t1) + (2^254 + 8 t2)
+    /// = 2^255 + 8t ≡ 2^255 + k, hence k·B = P1 + P2 − C with the public constant C = 2^255·B.
+    /// </remarks>
+    internal static void MultiplyBase(BigInteger k, Span<byte> encoded)
+    {
+        BigInteger t = (k * Inverse8) % L;
+        BigInteger t1 = t >> 1;
+        BigInteger t2 = t - t1;
+        if (t1 >= Limit251 || t2 >= Limit251)
+        {
+            // Only when t >= 2^252 (probability about 2^-125).
+            Encode(ScalarMult(k, BasePoint), encoded);
+            return;
+        }
+
+        Span<byte> scalar = stackalloc byte[32];
+        Span<byte> p1 = stackalloc byte[32];
+        Span<byte> p2 = stackalloc byte[32];
+        ClampedForm(t1, scalar);
+        MultiplyBaseClamped(scalar, p1);
+        ClampedForm(t2, scalar);
+        MultiplyBaseClamped(scalar, p2);
+        CryptographicOperations.ZeroMemory(scalar);
+        Encode(Add(Add(Decode(p1), Decode(p2)), MinusC), encoded);
+    }
+
+    /// <summary>Reference k·B by double-and-add in BigInteger arithmetic (not constant time; tests and the rare fallback).</summary>
+    internal static void MultiplyBaseReference(BigInteger k, Span<byte> encoded) => Encode(ScalarMult(k, BasePoint), encoded);
+
+    private static readonly BigInteger Inverse8 = BigInteger.ModPow(8, L - 2, L);
+    private static readonly BigInteger Limit251 = BigInteger.Pow(2, 251);
+    private static readonly ExtendedPoint MinusC = Negate(ScalarMult(BigInteger.Pow(2, 255) % L, BasePoint));
+
+    private static void ClampedForm(BigInteger u, Span<byte> scalar)
+    {
+        BigInteger value = BigInteger.Pow(2, 254) + (8 * u);
+        scalar.Clear();
+        value.TryWriteBytes(scalar, out _, isUnsigned: true, isBigEndian: false);
+    }
+
+    /// <summary>clamp(scalar)·B, encoded, by BouncyCastle's constant-time fixed-base multiplication.</summary>
+    private static void MultiplyBaseClamped(ReadOnlySpan<byte> scalar, Span<byte> encoded)
+    {
+        Span<byte> expanded = stackalloc byte[Ed25519.ExpandedKey.ExpandedKeySize];
+        expanded.Clear();
+        scalar[..32].CopyTo(expanded);
+        Ed25519.ExpandedKey.GeneratePublicKey(expanded, encoded);
+        CryptographicOperations.ZeroMemory(expanded);
+    }
+
+    private static ExtendedPoint Negate(ExtendedPoint p) => new(Mod(-p.X), p.Y, p.Z, Mod(-p.T));
+
+    private static ExtendedPoint Decode(ReadOnlySpan<byte> encoded)
+    {
+        Span<byte> yBytes = stackalloc byte[32];
+        encoded[..32].CopyTo(yBytes);
+        bool xOdd = (yBytes[31] & 0x80) != 0;
+        yBytes[31] &= 0x7F;
+        BigInteger y = new(yBytes, isUnsigned: true, isBigEndian: false);
+        BigInteger x = RecoverX(y, xOdd);
+        return new ExtendedPoint(x, y, 1, Mod(x * y));
+    }
+
+    private static BigInteger RecoverX(BigInteger y, bool odd)
+    {
+        // x^2 = (y^2 - 1) / (d y^2 + 1); square root by the p = 5 mod 8 method.
+        BigInteger xx = Mod((y * y - 1) * ModInverse(D * y * y + 1));
+        BigInteger x = BigInteger.ModPow(xx, (P + 3) / 8, P);
+        if (Mod(x * x - xx) != 0)
+        {
+            x = Mod(x * BigInteger.ModPow(2, (P - 1) / 4, P));
+        }
+
+        if (x.IsEven == odd)
+        {
+            x = Mod(P - x);
+        }
+
+        return x;
+    }
+
     private static BigInteger ReduceHash(ReadOnlySpan<byte> input)
     {
         Span<byte> digest = stackalloc byte[64];
@@ -133,19 +226,7 @@ internal static class XEdDsa
     private static ExtendedPoint CreateBasePoint()
     {
         BigInteger y = Mod(4 * ModInverse(5));
-        // x^2 = (y^2 - 1) / (d y^2 + 1); take the even root.
-        BigInteger xx = Mod((y * y - 1) * ModInverse(D * y * y + 1));
-        BigInteger x = BigInteger.ModPow(xx, (P + 3) / 8, P);
-        if (Mod(x * x - xx) != 0)
-        {
-            x = Mod(x * BigInteger.ModPow(2, (P - 1) / 4, P));
-        }
-
-        if (!x.IsEven)
-        {
-            x = P - x;
-        }
-
+        BigInteger x = RecoverX(y, odd: false);
         return new ExtendedPoint(x, y, 1, Mod(x * y));
     }
 

@@ -144,6 +144,26 @@ public class PrimitiveTests
     }
 
     [Fact]
+    public void Constant_time_base_multiplication_matches_the_reference()
+    {
+        var l = System.Numerics.BigInteger.Pow(2, 252) + System.Numerics.BigInteger.Parse("27742317777372353535851937790883648493", System.Globalization.CultureInfo.InvariantCulture);
+        var scalars = new List<System.Numerics.BigInteger> { 0, 1, 2, 7, 8, l - 1, l - 8, System.Numerics.BigInteger.Pow(2, 251), System.Numerics.BigInteger.Pow(2, 252) - 1 };
+        for (int i = 0; i < 40; i++)
+        {
+            scalars.Add(new System.Numerics.BigInteger(RandomNumberGenerator.GetBytes(64), isUnsigned: true) % l);
+        }
+
+        byte[] fast = new byte[32];
+        byte[] reference = new byte[32];
+        foreach (System.Numerics.BigInteger k in scalars)
+        {
+            XEdDsa.MultiplyBase(k, fast);
+            XEdDsa.MultiplyBaseReference(k, reference);
+            Assert.Equal(S(reference), S(fast));
+        }
+    }
+
+    [Fact]
     public void XEdDsa_rejects_wrong_lengths()
     {
         using SignalKeyPair pair = SignalKeyPair.Generate();
