@@ -352,4 +352,43 @@ public class SessionTests
         Assert.Equal("fresh", Encoding.UTF8.GetString(bob.CipherFor(alice).Decrypt(fresh)));
         Assert.Equal("in flight", Encoding.UTF8.GetString(bob.CipherFor(alice).Decrypt(inFlight)));
     }
+
+    [Fact]
+    public void Simultaneous_initiation_converges_on_one_session()
+    {
+        var alice = new Party("alice");
+        var bob = new Party("bob");
+        alice.StartSessionWith(bob);
+        bob.StartSessionWith(alice);
+        CiphertextMessage fromAlice = alice.CipherFor(bob).Encrypt(Text("hi bob"));
+        CiphertextMessage fromBob = bob.CipherFor(alice).Encrypt(Text("hi alice"));
+        Assert.Equal("hi alice", Encoding.UTF8.GetString(alice.CipherFor(bob).Decrypt(fromBob)));
+        Assert.Equal("hi bob", Encoding.UTF8.GetString(bob.CipherFor(alice).Decrypt(fromAlice)));
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal($"a{i}", Encoding.UTF8.GetString(bob.CipherFor(alice).Decrypt(alice.CipherFor(bob).Encrypt(Text($"a{i}")))));
+            Assert.Equal($"b{i}", Encoding.UTF8.GetString(alice.CipherFor(bob).Decrypt(bob.CipherFor(alice).Encrypt(Text($"b{i}")))));
+        }
+
+        // Both now use the same session: its messages are normal ones on both sides.
+        Assert.Equal(CiphertextMessageType.SignalMessage, alice.CipherFor(bob).Encrypt(Text("x")).Type);
+        Assert.Equal(CiphertextMessageType.SignalMessage, bob.CipherFor(alice).Encrypt(Text("y")).Type);
+        Assert.Equal(
+            alice.Store.LoadSession(bob.Address)!.Current!.AliceBaseKey,
+            bob.Store.LoadSession(alice.Address)!.Current!.AliceBaseKey);
+    }
+
+    [Fact]
+    public void In_memory_store_deletes_sessions_and_signed_prekeys()
+    {
+        (Party alice, Party bob) = Party.Established();
+        Assert.True(alice.Store.ContainsSession(bob.Address));
+        alice.Store.DeleteSession(bob.Address);
+        Assert.False(alice.Store.ContainsSession(bob.Address));
+        Assert.Throws<NoSessionException>(() => alice.CipherFor(bob).Encrypt(Text("x")));
+        Assert.Single(bob.Store.LoadSignedPreKeys());
+        bob.Store.RemoveSignedPreKey(1);
+        Assert.Null(bob.Store.LoadSignedPreKey(1));
+    }
 }
