@@ -173,4 +173,82 @@ public sealed class InteropTests
         string ours = SafetyNumber.Compute("+14152222222", local.Identity.PublicKey, "+14153333333", harnessIdentity);
         Assert.Equal(theirs, ours);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Random_interleaving_with_reordering_and_loss_against_libsignal(int seed)
+    {
+        var random = new Random(seed);
+        using SignalHarnessPeer peer = SignalHarnessPeer.Start(2222);
+        var alice = new Party("alice");
+        new SessionBuilder(alice.Store, HarnessAddress).ProcessPreKeyBundle(ToBundle(peer.Bundle()));
+        var cipher = new SessionCipher(alice.Store, HarnessAddress);
+        var toPeer = new List<(CiphertextMessage Message, byte[] Text)>();
+        var toUs = new List<((int Type, byte[] Serialized) Message, byte[] Text)>();
+        bool peerHasSession = false;
+        for (int round = 0; round < 6; round++)
+        {
+            for (int step = 0; step < 8; step++)
+            {
+                byte[] text = Encoding.UTF8.GetBytes($"{round}.{step}");
+                int op = random.Next(4);
+                if (op == 0 || !peerHasSession)
+                {
+                    toPeer.Add((cipher.Encrypt(text), text));
+                    if (!peerHasSession)
+                    {
+                        // The peer cannot send before it has a session: deliver the first message now.
+                        (CiphertextMessage m, byte[] t) = toPeer[^1];
+                        toPeer.RemoveAt(toPeer.Count - 1);
+                        Assert.Equal(t, peer.Decrypt("alice", (int)m.Type, m.Serialized.Span));
+                        peerHasSession = true;
+                    }
+                }
+                else if (op == 1)
+                {
+                    toUs.Add((peer.Encrypt("alice", text), text));
+                }
+                else if (op == 2 && toPeer.Count > 0)
+                {
+                    int i = random.Next(toPeer.Count);
+                    Assert.Equal(toPeer[i].Text, peer.Decrypt("alice", (int)toPeer[i].Message.Type, toPeer[i].Message.Serialized.Span));
+                    toPeer.RemoveAt(i);
+                }
+                else if (op == 3 && toUs.Count > 0)
+                {
+                    int i = random.Next(toUs.Count);
+                    Assert.Equal(toUs[i].Text, cipher.Decrypt(Message(toUs[i].Message)));
+                    toUs.RemoveAt(i);
+                }
+            }
+
+            // End of round: deliver the rest in random order, losing about one in four.
+            while (toPeer.Count + toUs.Count > 0)
+            {
+                bool pickPeer = toUs.Count == 0 || (toPeer.Count > 0 && random.Next(2) == 0);
+                if (pickPeer)
+                {
+                    int i = random.Next(toPeer.Count);
+                    if (random.Next(4) != 0)
+                    {
+                        Assert.Equal(toPeer[i].Text, peer.Decrypt("alice", (int)toPeer[i].Message.Type, toPeer[i].Message.Serialized.Span));
+                    }
+
+                    toPeer.RemoveAt(i);
+                }
+                else
+                {
+                    int i = random.Next(toUs.Count);
+                    if (random.Next(4) != 0)
+                    {
+                        Assert.Equal(toUs[i].Text, cipher.Decrypt(Message(toUs[i].Message)));
+                    }
+
+                    toUs.RemoveAt(i);
+                }
+            }
+        }
+    }
 }
