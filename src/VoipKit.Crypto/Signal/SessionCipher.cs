@@ -161,11 +161,11 @@ public sealed class SessionCipher
 
         // A failed attempt may have advanced a state, so each attempt works on a copy.
         InvalidMessageException? firstError = null;
-        SessionRecord attempt = record.Clone();
+        SessionState attempt = SessionRecord.CloneState(record.Current!);
         try
         {
-            byte[] plaintext = DecryptState(attempt.Current!, message);
-            record.Current = attempt.Current;
+            byte[] plaintext = DecryptState(attempt, message);
+            record.Current = attempt;
             return plaintext;
         }
         catch (InvalidMessageException e)
@@ -175,8 +175,7 @@ public sealed class SessionCipher
 
         for (int i = 0; i < record.Previous.Count; i++)
         {
-            SessionRecord scratch = record.Clone();
-            SessionState candidate = scratch.Previous[i];
+            SessionState candidate = SessionRecord.CloneState(record.Previous[i]);
             try
             {
                 byte[] plaintext = DecryptState(candidate, message);

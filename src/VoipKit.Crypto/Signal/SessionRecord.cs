@@ -72,6 +72,15 @@ public sealed class SessionRecord
     /// <summary>A deep copy (decryption works on one and keeps it only on success).</summary>
     internal SessionRecord Clone() => Deserialize(Serialize());
 
+    /// <summary>A deep copy of one session state.</summary>
+    internal static SessionState CloneState(SessionState state)
+    {
+        ProtoWriter writer = WriteState(state);
+        SessionState copy = ReadState(writer.WrittenSpan);
+        writer.Clear();
+        return copy;
+    }
+
     /// <summary>Serializes the record (secret material: store it protected).</summary>
     /// <returns>The bytes.</returns>
     public byte[] Serialize()
