@@ -1,0 +1,276 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Math.EC.Rfc8032;
+
+namespace VoipKit.Crypto.Signal;
+
+/// <summary>
+/// XEdDSA signatures made with a Curve25519 (X25519) private key, in the variant libsignal
+/// uses for signed prekeys: the nonce hash is prefixed with 0xFE and 31 bytes of 0xFF, the
+/// Edwards public key keeps its natural sign, and that sign bit travels in the top bit of the
+/// last signature byte. Verification converts the Montgomery u to the Edwards y = (u-1)/(u+1)
+/// and lets BouncyCastle's Ed25519 do the rest.
+/// </summary>
+/// <remarks>
+/// The two scalar multiplications with secret scalars (a·B and r·B) run in BouncyCastle's
+/// constant-time fixed-base code (<c>Ed25519.ExpandedKey.GeneratePublicKey</c>, which clamps
+/// its scalar: r·B is assembled from two clamped multiples, see <see cref="MultiplyBase"/>).
+/// The remaining arithmetic uses System.Numerics.BigInteger, which is not constant time: point
+/// additions on values that end up public (R), and the mod-l scalar reductions. Signing happens
+/// only when a signed prekey is made, on the owner's device; verification, which handles
+/// attacker-controlled input, is BouncyCastle's.
+/// </remarks>
+internal static class XEdDsa
+{
+    public const int SignatureLength = 64;
+
+    private static readonly BigInteger P = BigInteger.Pow(2, 255) - 19;
+    private static readonly BigInteger L = BigInteger.Pow(2, 252) + BigInteger.Parse("27742317777372353535851937790883648493", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly BigInteger D = Mod(-121665 * ModInverse(121666));
+    private static readonly BigInteger D2 = Mod(2 * D);
+    private static readonly ExtendedPoint BasePoint = CreateBasePoint();
+
+    /// <summary>Signs <paramref name="message"/> with a clamped X25519 private key.</summary>
+    public static byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
+    {
+        Span<byte> random = stackalloc byte[64];
+        RandomNumberGenerator.Fill(random);
+        try
+        {
+            return Sign(privateKey, message, random);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(random);
+        }
+    }
+
+    /// <summary>Signs with explicit randomness (tests use this to get deterministic output).</summary>
+    public static byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> random)
+    {
+        if (privateKey.Length != 32 || random.Length != 64)
+        {
+            throw new ArgumentException("XEdDSA needs a 32-byte private key and 64 random bytes.");
+        }
+
+        BigInteger a = new(privateKey, isUnsigned: true, isBigEndian: false);
+        Span<byte> publicEdwards = stackalloc byte[32];
+        Span<byte> clamped = stackalloc byte[32];
+        privateKey.CopyTo(clamped);
+        Curve25519.Clamp(clamped);
+        MultiplyBaseClamped(clamped, publicEdwards);
+        CryptographicOperations.ZeroMemory(clamped);
+
+        // r = SHA-512(0xFE || 0xFF*31 || a || M || Z) mod l
+        byte[] nonceInput = new byte[32 + 32 + message.Length + 64];
+        byte[] hashInput = new byte[32 + 32 + message.Length];
+        try
+        {
+            nonceInput[0] = 0xFE;
+            nonceInput.AsSpan(1, 31).Fill(0xFF);
+            privateKey.CopyTo(nonceInput.AsSpan(32));
+            message.CopyTo(nonceInput.AsSpan(64));
+            random.CopyTo(nonceInput.AsSpan(64 + message.Length));
+            BigInteger r = ReduceHash(nonceInput);
+
+            byte[] signature = new byte[SignatureLength];
+            MultiplyBase(r, signature.AsSpan(0, 32));
+
+            // h = SHA-512(R || A || M) mod l; s = r + h * a mod l
+            signature.AsSpan(0, 32).CopyTo(hashInput);
+            publicEdwards.CopyTo(hashInput.AsSpan(32));
+            message.CopyTo(hashInput.AsSpan(64));
+            BigInteger h = ReduceHash(hashInput);
+            BigInteger s = (r + (h * a)) % L;
+            s.TryWriteBytes(signature.AsSpan(32), out _, isUnsigned: true, isBigEndian: false);
+            signature[63] = (byte)((signature[63] & 0x7F) | (publicEdwards[31] & 0x80));
+            return signature;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(nonceInput);
+        }
+    }
+
+    /// <summary>Verifies an XEdDSA signature against a 32-byte X25519 public key (u coordinate).</summary>
+    public static bool Verify(ReadOnlySpan<byte> publicKeyU, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        if (publicKeyU.Length != 32 || signature.Length != SignatureLength)
+        {
+            return false;
+        }
+
+        Span<byte> uBytes = stackalloc byte[32];
+        publicKeyU.CopyTo(uBytes);
+        uBytes[31] &= 0x7F;
+        BigInteger u = new(uBytes, isUnsigned: true, isBigEndian: false);
+        BigInteger denominator = Mod(u + 1);
+        if (denominator.IsZero)
+        {
+            return false;
+        }
+
+        BigInteger y = Mod((u - 1) * ModInverse(denominator));
+        Span<byte> edwards = stackalloc byte[32];
+        y.TryWriteBytes(edwards, out _, isUnsigned: true, isBigEndian: false);
+        edwards[31] |= (byte)(signature[63] & 0x80);
+
+        Span<byte> sig = stackalloc byte[SignatureLength];
+        signature.CopyTo(sig);
+        sig[63] &= 0x7F;
+        return Ed25519.Verify(sig, edwards, message);
+    }
+
+    /// <summary>Encodes k·B for any 0 &lt;= k &lt; l.</summary>
+    /// <remarks>
+    /// BouncyCastle clamps the scalars it multiplies (clears the low 3 bits and bit 255, sets
+    /// bit 254), so it computes exactly the scalars 2^254 + 8u with u &lt; 2^251. With
+    /// t = k/8 mod l split as t = t1 + t2 (both below 2^251), (2^254 + 8 t1) + (2^254 + 8 t2)
+    /// = 2^255 + 8t ≡ 2^255 + k, hence k·B = P1 + P2 − C with the public constant C = 2^255·B.
+    /// </remarks>
+    internal static void MultiplyBase(BigInteger k, Span<byte> encoded)
+    {
+        BigInteger t = (k * Inverse8) % L;
+        BigInteger t1 = t >> 1;
+        BigInteger t2 = t - t1;
+        if (t1 >= Limit251 || t2 >= Limit251)
+        {
+            // Only when t >= 2^252 (probability about 2^-125).
+            Encode(ScalarMult(k, BasePoint), encoded);
+            return;
+        }
+
+        Span<byte> scalar = stackalloc byte[32];
+        Span<byte> p1 = stackalloc byte[32];
+        Span<byte> p2 = stackalloc byte[32];
+        ClampedForm(t1, scalar);
+        MultiplyBaseClamped(scalar, p1);
+        ClampedForm(t2, scalar);
+        MultiplyBaseClamped(scalar, p2);
+        CryptographicOperations.ZeroMemory(scalar);
+        Encode(Add(Add(Decode(p1), Decode(p2)), MinusC), encoded);
+    }
+
+    /// <summary>Reference k·B by double-and-add in BigInteger arithmetic (not constant time; tests and the rare fallback).</summary>
+    internal static void MultiplyBaseReference(BigInteger k, Span<byte> encoded) => Encode(ScalarMult(k, BasePoint), encoded);
+
+    private static readonly BigInteger Inverse8 = BigInteger.ModPow(8, L - 2, L);
+    private static readonly BigInteger Limit251 = BigInteger.Pow(2, 251);
+    private static readonly ExtendedPoint MinusC = Negate(ScalarMult(BigInteger.Pow(2, 255) % L, BasePoint));
+
+    private static void ClampedForm(BigInteger u, Span<byte> scalar)
+    {
+        BigInteger value = BigInteger.Pow(2, 254) + (8 * u);
+        scalar.Clear();
+        value.TryWriteBytes(scalar, out _, isUnsigned: true, isBigEndian: false);
+    }
+
+    /// <summary>clamp(scalar)·B, encoded, by BouncyCastle's constant-time fixed-base multiplication.</summary>
+    private static void MultiplyBaseClamped(ReadOnlySpan<byte> scalar, Span<byte> encoded)
+    {
+        Span<byte> expanded = stackalloc byte[Ed25519.ExpandedKey.ExpandedKeySize];
+        expanded.Clear();
+        scalar[..32].CopyTo(expanded);
+        Ed25519.ExpandedKey.GeneratePublicKey(expanded, encoded);
+        CryptographicOperations.ZeroMemory(expanded);
+    }
+
+    private static ExtendedPoint Negate(ExtendedPoint p) => new(Mod(-p.X), p.Y, p.Z, Mod(-p.T));
+
+    private static ExtendedPoint Decode(ReadOnlySpan<byte> encoded)
+    {
+        Span<byte> yBytes = stackalloc byte[32];
+        encoded[..32].CopyTo(yBytes);
+        bool xOdd = (yBytes[31] & 0x80) != 0;
+        yBytes[31] &= 0x7F;
+        BigInteger y = new(yBytes, isUnsigned: true, isBigEndian: false);
+        BigInteger x = RecoverX(y, xOdd);
+        return new ExtendedPoint(x, y, 1, Mod(x * y));
+    }
+
+    private static BigInteger RecoverX(BigInteger y, bool odd)
+    {
+        // x^2 = (y^2 - 1) / (d y^2 + 1); square root by the p = 5 mod 8 method.
+        BigInteger xx = Mod((y * y - 1) * ModInverse(D * y * y + 1));
+        BigInteger x = BigInteger.ModPow(xx, (P + 3) / 8, P);
+        if (Mod(x * x - xx) != 0)
+        {
+            x = Mod(x * BigInteger.ModPow(2, (P - 1) / 4, P));
+        }
+
+        if (x.IsEven == odd)
+        {
+            x = Mod(P - x);
+        }
+
+        return x;
+    }
+
+    private static BigInteger ReduceHash(ReadOnlySpan<byte> input)
+    {
+        Span<byte> digest = stackalloc byte[64];
+        SHA512.HashData(input, digest);
+        BigInteger value = new(digest, isUnsigned: true, isBigEndian: false);
+        CryptographicOperations.ZeroMemory(digest);
+        return value % L;
+    }
+
+    private static BigInteger Mod(BigInteger x)
+    {
+        BigInteger r = x % P;
+        return r.Sign < 0 ? r + P : r;
+    }
+
+    private static BigInteger ModInverse(BigInteger x) => BigInteger.ModPow(Mod(x), P - 2, P);
+
+    private static ExtendedPoint CreateBasePoint()
+    {
+        BigInteger y = Mod(4 * ModInverse(5));
+        BigInteger x = RecoverX(y, odd: false);
+        return new ExtendedPoint(x, y, 1, Mod(x * y));
+    }
+
+    private static ExtendedPoint ScalarMult(BigInteger k, ExtendedPoint point)
+    {
+        ExtendedPoint result = new(0, 1, 1, 0);
+        for (long i = (long)k.GetBitLength() - 1; i >= 0; i--)
+        {
+            result = Add(result, result);
+            if (!(k >> (int)i).IsEven)
+            {
+                result = Add(result, point);
+            }
+        }
+
+        return result;
+    }
+
+    // Unified addition for a = -1 twisted Edwards curves in extended coordinates (also doubles).
+    private static ExtendedPoint Add(ExtendedPoint p, ExtendedPoint q)
+    {
+        BigInteger a = Mod((p.Y - p.X) * (q.Y - q.X));
+        BigInteger b = Mod((p.Y + p.X) * (q.Y + q.X));
+        BigInteger c = Mod(p.T * D2 * q.T);
+        BigInteger d = Mod(2 * p.Z * q.Z);
+        BigInteger e = b - a;
+        BigInteger f = d - c;
+        BigInteger g = d + c;
+        BigInteger h = b + a;
+        return new ExtendedPoint(Mod(e * f), Mod(g * h), Mod(f * g), Mod(e * h));
+    }
+
+    private static void Encode(ExtendedPoint point, Span<byte> destination)
+    {
+        BigInteger zInverse = ModInverse(point.Z);
+        BigInteger x = Mod(point.X * zInverse);
+        BigInteger y = Mod(point.Y * zInverse);
+        destination[..32].Clear();
+        y.TryWriteBytes(destination, out _, isUnsigned: true, isBigEndian: false);
+        if (!x.IsEven)
+        {
+            destination[31] |= 0x80;
+        }
+    }
+
+    private readonly record struct ExtendedPoint(BigInteger X, BigInteger Y, BigInteger Z, BigInteger T);
+}
