@@ -11,6 +11,10 @@ cd "$(dirname "$0")"
 packages=(
   espeak-ng      # VoipKit.Audio: spoken test sentences
   libopus0       # VoipKit.Media: Concentus uses the native codec when present
+  libsrtp2-dev   # VoipKit.Crypto: SRTP cross-check harness (Native/srtp-harness.c) and benchmarks/srtp-vs-libsrtp2.sh
+  libssl-dev     # VoipKit.Crypto: native harnesses link -lcrypto
+  pkg-config     # VoipKit.Crypto: NativeHarness finds libsrtp2's flags
+  gcc            # VoipKit.Crypto: NativeHarness compiles the C harnesses during the test run
 )
 
 missing=()
