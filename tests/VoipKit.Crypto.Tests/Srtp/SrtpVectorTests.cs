@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using static VoipKit.Crypto.Tests.Srtp.SrtpTestData;
 
 namespace VoipKit.Crypto.Tests.Srtp;
@@ -110,6 +111,30 @@ public class SrtpVectorTests
                 Assert.True(b.Open(nonce, aad, managed, managedTag));
                 Assert.Equal(ToHex(data), ToHex(managed));
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Hmac_sha1_matches_the_bcl_for_many_lengths(bool native)
+    {
+        var rng = new Random(11);
+        byte[] key = new byte[20];
+        rng.NextBytes(key);
+        using var mac = new HmacSha1(key, native);
+        Assert.Equal(native, mac.UsesNative);
+        byte[] output = new byte[20];
+        for (int length = 0; length < 300; length += 3)
+        {
+            byte[] data = new byte[length];
+            rng.NextBytes(data);
+            byte[] suffix = length % 2 == 0 ? [1, 2, 3, 4] : [];
+            mac.Compute(data, suffix, output);
+#pragma warning disable CA5350 // RFC 3711 mandates HMAC-SHA1.
+            byte[] expected = HMACSHA1.HashData(key, (byte[])[.. data, .. suffix]);
+#pragma warning restore CA5350
+            Assert.Equal(ToHex(expected), ToHex(output));
         }
     }
 
