@@ -13,6 +13,7 @@ namespace VoipKit.Crypto;
 /// has it: the BCL's per-call cost through OpenSSL is several hundred nanoseconds, more than
 /// the whole 10-block keystream of a voice packet. Falls back to the BCL's AES-ECB otherwise.
 /// </summary>
+[SkipLocalsInit]
 internal sealed class AesCtr : IDisposable
 {
     // Blocks per BCL call on the fallback path (one stack buffer).
@@ -86,14 +87,16 @@ internal sealed class AesCtr : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Vector128<byte> EncryptVector(Vector128<byte> block)
     {
-        Vector128<byte>[] rk = _roundKeys!;
+        // Loop bounds from the span itself let the JIT drop the bounds checks.
+        ReadOnlySpan<Vector128<byte>> rk = _roundKeys;
         Vector128<byte> s = block ^ rk[0];
-        for (int r = 1; r < _rounds; r++)
+        int last = rk.Length - 1;
+        for (int r = 1; r < last; r++)
         {
             s = AesNi.Encrypt(s, rk[r]);
         }
 
-        return AesNi.EncryptLast(s, rk[_rounds]);
+        return AesNi.EncryptLast(s, rk[last]);
     }
 
     /// <summary>The counter block for counter value <paramref name="n"/>.</summary>
@@ -104,8 +107,8 @@ internal sealed class AesCtr : IDisposable
     /// <summary>Counter-mode XOR with the counter base held in a vector (AES-NI path only).</summary>
     internal void XorKeystreamAesNi(Vector128<byte> counterBase, uint counter, Span<byte> data)
     {
-        Vector128<byte>[] rk = _roundKeys!;
-        int rounds = _rounds;
+        ReadOnlySpan<Vector128<byte>> rk = _roundKeys;
+        int rounds = rk.Length - 1;
         ref byte p = ref MemoryMarshal.GetReference(data);
         int length = data.Length;
         int offset = 0;

@@ -11,6 +11,7 @@ namespace VoipKit.Crypto;
 /// managed (GHASH by carry-less multiplication, four blocks per reduction); otherwise it uses
 /// the BCL's <see cref="AesGcm"/>.
 /// </summary>
+[SkipLocalsInit]
 internal sealed class AesGcmEngine : IDisposable
 {
     /// <summary>Length of the authentication tag.</summary>

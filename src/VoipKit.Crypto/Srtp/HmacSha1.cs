@@ -16,6 +16,7 @@ namespace VoipKit.Crypto;
 /// 0.2 µs. So on Linux the SHA-1 blocks go to libcrypto (which the BCL loads anyway); the
 /// managed compression is the fallback elsewhere.
 /// </remarks>
+[SkipLocalsInit]
 internal sealed unsafe class HmacSha1 : IDisposable
 {
     /// <summary>Length of the full HMAC-SHA1 output.</summary>

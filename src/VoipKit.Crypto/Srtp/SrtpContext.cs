@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace VoipKit.Crypto;
@@ -24,6 +25,7 @@ namespace VoipKit.Crypto;
 /// so one thread may send while another receives; each side must be called by one thread at a time.
 /// </para>
 /// </remarks>
+[SkipLocalsInit]
 public sealed class SrtpContext : IDisposable
 {
     /// <summary>Default bound on the SSRCs tracked per direction.</summary>
@@ -54,6 +56,10 @@ public sealed class SrtpContext : IDisposable
         : this(profile, DeriveSessionKeys(profile, masterKey, masterSalt), maxStreams, allowIntrinsics: true)
     {
     }
+
+    /// <summary>Creates a context from a master key, choosing whether AES may use AES-NI (tests and benchmarks compare both).</summary>
+    internal static SrtpContext CreateForBenchmark(SrtpProtectionProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt, bool allowIntrinsics) =>
+        new(profile, DeriveSessionKeys(profile, masterKey, masterSalt), DefaultMaxStreams, allowIntrinsics);
 
     /// <summary>Creates a context from already derived session keys (test vectors give these).</summary>
     internal SrtpContext(SrtpProtectionProfile profile, SrtpSessionKeys keys, int maxStreams, bool allowIntrinsics)
