@@ -23,6 +23,11 @@ internal sealed class AesCtr : IDisposable
     private readonly int _rounds;
     private readonly System.Security.Cryptography.Aes? _bcl;
 
+    // Fallback path: one ECB transform and buffers reused for every call (EncryptEcb allocates).
+    private readonly ICryptoTransform? _ecb;
+    private readonly byte[]? _counters;
+    private readonly byte[]? _keystream;
+
     /// <summary>Creates the cipher for a 16- or 32-byte key.</summary>
     /// <param name="key">The AES key.</param>
     /// <param name="allowIntrinsics">False forces the BCL path (tests and benchmarks compare both).</param>
@@ -41,7 +46,14 @@ internal sealed class AesCtr : IDisposable
         else
         {
             _bcl = System.Security.Cryptography.Aes.Create();
-            _bcl.Key = key.ToArray();
+            byte[] copy = key.ToArray();
+            _bcl.Key = copy;
+            CryptographicOperations.ZeroMemory(copy);
+            _bcl.Mode = CipherMode.ECB;
+            _bcl.Padding = PaddingMode.None;
+            _ecb = _bcl.CreateEncryptor();
+            _counters = new byte[FallbackChunkBlocks * 16];
+            _keystream = new byte[FallbackChunkBlocks * 16];
         }
     }
 
@@ -60,7 +72,9 @@ internal sealed class AesCtr : IDisposable
         }
         else
         {
-            _bcl!.EncryptEcb(input[..16], output[..16], PaddingMode.None);
+            input[..16].CopyTo(_counters);
+            _ecb!.TransformBlock(_counters!, 0, 16, _keystream!, 0);
+            _keystream.AsSpan(0, 16).CopyTo(output);
         }
     }
 
@@ -162,20 +176,20 @@ internal sealed class AesCtr : IDisposable
 
     private void XorKeystreamBcl(ReadOnlySpan<byte> counterBase, uint counter, Span<byte> data)
     {
-        Span<byte> counters = stackalloc byte[FallbackChunkBlocks * 16];
-        Span<byte> keystream = stackalloc byte[FallbackChunkBlocks * 16];
+        byte[] counters = _counters!;
+        byte[] keystream = _keystream!;
         while (!data.IsEmpty)
         {
             int blocks = Math.Min(FallbackChunkBlocks, (data.Length + 15) / 16);
             for (int b = 0; b < blocks; b++)
             {
-                Span<byte> block = counters.Slice(b * 16, 16);
+                Span<byte> block = counters.AsSpan(b * 16, 16);
                 counterBase[..16].CopyTo(block);
                 BinaryPrimitives.WriteUInt32BigEndian(block[12..], BinaryPrimitives.ReadUInt32BigEndian(counterBase[12..]) | counter++);
             }
 
             int bytes = Math.Min(blocks * 16, data.Length);
-            _bcl!.EncryptEcb(counters[..(blocks * 16)], keystream[..(blocks * 16)], PaddingMode.None);
+            _ecb!.TransformBlock(counters, 0, blocks * 16, keystream, 0);
             for (int i = 0; i < bytes; i++)
             {
                 data[i] ^= keystream[i];
@@ -238,6 +252,12 @@ internal sealed class AesCtr : IDisposable
             CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_roundKeys.AsSpan()));
         }
 
+        if (_keystream is not null)
+        {
+            CryptographicOperations.ZeroMemory(_keystream);
+        }
+
+        _ecb?.Dispose();
         _bcl?.Dispose();
     }
 }

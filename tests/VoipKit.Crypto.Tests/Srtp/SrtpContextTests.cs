@@ -101,6 +101,27 @@ public class SrtpContextTests
     }
 
     [Theory]
+    [MemberData(nameof(ProfilesAndPaths))]
+    public void Both_aes_paths_interoperate_and_reject_forgeries(SrtpProtectionProfile profile, bool senderIntrinsics)
+    {
+        (byte[] key, byte[] salt) = Master(profile);
+        using SrtpContext sender = SrtpContext.CreateForBenchmark(profile, key, salt, senderIntrinsics);
+        using SrtpContext receiver = SrtpContext.CreateForBenchmark(profile, key, salt, !senderIntrinsics);
+        for (int i = 0; i < 5; i++)
+        {
+            byte[] good = Protect(sender, Rtp((ushort)(65534 + i), payload: 17 * i));
+            byte[] forged = (byte[])good.Clone();
+            forged[^1] ^= 0x20;
+            Assert.Equal(SrtpResult.AuthenticationFailed, Unprotect(receiver, forged).Result);
+            Assert.Equal((SrtpResult.Ok, ToHex(Rtp((ushort)(65534 + i), payload: 17 * i))), Map(Unprotect(receiver, good)));
+            byte[] rtcp = ProtectRtcp(sender, Rtcp(fill: (byte)i));
+            Assert.Equal((SrtpResult.Ok, ToHex(Rtcp(fill: (byte)i))), Map(UnprotectRtcp(receiver, rtcp)));
+        }
+
+        static (SrtpResult, string) Map((SrtpResult R, byte[] P) x) => (x.R, ToHex(x.P));
+    }
+
+    [Theory]
     [MemberData(nameof(AllProfiles))]
     public void Malformed_packets_get_typed_results(SrtpProtectionProfile profile)
     {
@@ -278,12 +299,26 @@ public class SrtpContextTests
         Assert.Equal(SrtpResult.TooManyStreams, small.Protect([.. other, .. new byte[small.RtpOverhead]], other.Length, out _));
     }
 
-    [Theory]
-    [MemberData(nameof(AllProfiles))]
-    public void Steady_state_protect_and_unprotect_allocate_nothing(SrtpProtectionProfile profile)
+    public static TheoryData<SrtpProtectionProfile, bool> ProfilesAndPaths()
     {
-        using SrtpContext sender = Context(profile);
-        using SrtpContext receiver = Context(profile);
+        var data = new TheoryData<SrtpProtectionProfile, bool>();
+        foreach (SrtpProtectionProfile p in Profiles)
+        {
+            data.Add(p, true);
+            data.Add(p, false);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ProfilesAndPaths))]
+    public void Steady_state_protect_and_unprotect_allocate_nothing(SrtpProtectionProfile profile, bool intrinsics)
+    {
+        (byte[] key, byte[] salt) = Master(profile);
+        using SrtpContext sender = SrtpContext.CreateForBenchmark(profile, key, salt, intrinsics);
+        using SrtpContext receiver = SrtpContext.CreateForBenchmark(profile, key, salt, intrinsics);
+        Assert.Equal(intrinsics, sender.UsesIntrinsics);
         byte[] rtp = Rtp(0);
         byte[] buffer = new byte[rtp.Length + 32];
         byte[] rtcp = Rtcp();
