@@ -121,23 +121,32 @@ internal sealed class AesGcmEngine : IDisposable
         ref byte p = ref MemoryMarshal.GetReference(data);
         int length = data.Length;
         int offset = 0;
+        Vector128<ulong> h1 = _h1, h2 = _h2, h3 = _h3, h4 = _h4;
         while (length - offset >= 64)
         {
             ref byte q = ref Unsafe.Add(ref p, offset);
-            Vector128<ulong> lo = Vector128<ulong>.Zero;
-            Vector128<ulong> mid = Vector128<ulong>.Zero;
-            Vector128<ulong> hi = Vector128<ulong>.Zero;
-            MulAccumulate(x ^ Reflect(Vector128.LoadUnsafe(ref q)), _h4, ref lo, ref mid, ref hi);
-            MulAccumulate(Reflect(Vector128.LoadUnsafe(ref q, 16)), _h3, ref lo, ref mid, ref hi);
-            MulAccumulate(Reflect(Vector128.LoadUnsafe(ref q, 32)), _h2, ref lo, ref mid, ref hi);
-            MulAccumulate(Reflect(Vector128.LoadUnsafe(ref q, 48)), _h1, ref lo, ref mid, ref hi);
+            Vector128<ulong> b0 = x ^ Reflect(Vector128.LoadUnsafe(ref q));
+            Vector128<ulong> b1 = Reflect(Vector128.LoadUnsafe(ref q, 16));
+            Vector128<ulong> b2 = Reflect(Vector128.LoadUnsafe(ref q, 32));
+            Vector128<ulong> b3 = Reflect(Vector128.LoadUnsafe(ref q, 48));
+
+            // Written out rather than through a helper with ref parameters: address-taken
+            // vector locals would live on the stack instead of in registers.
+            Vector128<ulong> lo = Pclmulqdq.CarrylessMultiply(b0, h4, 0x00) ^ Pclmulqdq.CarrylessMultiply(b1, h3, 0x00)
+                ^ Pclmulqdq.CarrylessMultiply(b2, h2, 0x00) ^ Pclmulqdq.CarrylessMultiply(b3, h1, 0x00);
+            Vector128<ulong> hi = Pclmulqdq.CarrylessMultiply(b0, h4, 0x11) ^ Pclmulqdq.CarrylessMultiply(b1, h3, 0x11)
+                ^ Pclmulqdq.CarrylessMultiply(b2, h2, 0x11) ^ Pclmulqdq.CarrylessMultiply(b3, h1, 0x11);
+            Vector128<ulong> mid = Pclmulqdq.CarrylessMultiply(b0, h4, 0x10) ^ Pclmulqdq.CarrylessMultiply(b0, h4, 0x01)
+                ^ Pclmulqdq.CarrylessMultiply(b1, h3, 0x10) ^ Pclmulqdq.CarrylessMultiply(b1, h3, 0x01)
+                ^ Pclmulqdq.CarrylessMultiply(b2, h2, 0x10) ^ Pclmulqdq.CarrylessMultiply(b2, h2, 0x01)
+                ^ Pclmulqdq.CarrylessMultiply(b3, h1, 0x10) ^ Pclmulqdq.CarrylessMultiply(b3, h1, 0x01);
             x = Reduce(lo, mid, hi);
             offset += 64;
         }
 
         while (length - offset >= 16)
         {
-            x = GfMul(x ^ Reflect(Vector128.LoadUnsafe(ref Unsafe.Add(ref p, offset))), _h1);
+            x = GfMul(x ^ Reflect(Vector128.LoadUnsafe(ref Unsafe.Add(ref p, offset))), h1);
             offset += 16;
         }
 
@@ -146,7 +155,7 @@ internal sealed class AesGcmEngine : IDisposable
             Span<byte> last = stackalloc byte[16];
             last.Clear();
             data[offset..].CopyTo(last);
-            x = GfMul(x ^ Reflect(Vector128.Create((ReadOnlySpan<byte>)last)), _h1);
+            x = GfMul(x ^ Reflect(Vector128.Create((ReadOnlySpan<byte>)last)), h1);
         }
 
         return x;
@@ -156,25 +165,14 @@ internal sealed class AesGcmEngine : IDisposable
     private static Vector128<ulong> Reflect(Vector128<byte> block) => Ssse3.Shuffle(block, ByteReverse).AsUInt64();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<ulong> GfMul(Vector128<ulong> a, Vector128<ulong> b)
-    {
-        Vector128<ulong> lo = Vector128<ulong>.Zero;
-        Vector128<ulong> mid = Vector128<ulong>.Zero;
-        Vector128<ulong> hi = Vector128<ulong>.Zero;
-        MulAccumulate(a, b, ref lo, ref mid, ref hi);
-        return Reduce(lo, mid, hi);
-    }
+    private static Vector128<ulong> GfMul(Vector128<ulong> a, Vector128<ulong> b) =>
+        Reduce(
+            Pclmulqdq.CarrylessMultiply(a, b, 0x00),
+            Pclmulqdq.CarrylessMultiply(a, b, 0x10) ^ Pclmulqdq.CarrylessMultiply(a, b, 0x01),
+            Pclmulqdq.CarrylessMultiply(a, b, 0x11));
 
-    // Schoolbook 128x128 carry-less product, kept unreduced so several can be summed first.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MulAccumulate(Vector128<ulong> a, Vector128<ulong> b, ref Vector128<ulong> lo, ref Vector128<ulong> mid, ref Vector128<ulong> hi)
-    {
-        lo ^= Pclmulqdq.CarrylessMultiply(a, b, 0x00);
-        mid ^= Pclmulqdq.CarrylessMultiply(a, b, 0x10) ^ Pclmulqdq.CarrylessMultiply(a, b, 0x01);
-        hi ^= Pclmulqdq.CarrylessMultiply(a, b, 0x11);
-    }
-
-    // Reduces the 256-bit product modulo x^128 + x^7 + x^2 + x + 1 in the bit-reflected domain:
+    // Schoolbook 128x128 carry-less products (lo, mid, hi) are summed unreduced, then one
+    // reduction. Reduces the 256-bit product modulo x^128 + x^7 + x^2 + x + 1 in the bit-reflected domain:
     // shift left by one bit (reflection), then fold the low half (Intel's CLMUL/GCM white paper).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> Reduce(Vector128<ulong> lo, Vector128<ulong> mid, Vector128<ulong> hi)
