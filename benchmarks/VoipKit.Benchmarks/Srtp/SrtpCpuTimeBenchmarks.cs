@@ -19,7 +19,7 @@ public class SrtpCpuTimeBenchmarks : SrtpBenchmarks
     {
         public CpuTimeConfig() =>
             AddJob(Job.ShortRun
-                .WithWarmupCount(5)
+                .WithWarmupCount(30) // ~0.3 s: lets tiered JIT finish even when the machine is loaded
                 .WithIterationCount(15) // an iteration is ~10 ms here: more of them steady the median cheaply
                 .WithClock(ThreadCpuClock.Instance)
                 .WithToolchain(InProcessEmitToolchain.Instance)
