@@ -119,6 +119,7 @@ internal sealed class AesCtr : IDisposable
         counterBase | Vector128.Create(0u, 0u, 0u, BinaryPrimitives.ReverseEndianness(n)).AsByte();
 
     /// <summary>Counter-mode XOR with the counter base held in a vector (AES-NI path only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void XorKeystreamAesNi(Vector128<byte> counterBase, uint counter, Span<byte> data)
     {
         ReadOnlySpan<Vector128<byte>> rk = _roundKeys;

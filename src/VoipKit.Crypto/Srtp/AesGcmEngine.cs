@@ -17,11 +17,19 @@ internal sealed class AesGcmEngine : IDisposable
     /// <summary>Length of the authentication tag.</summary>
     public const int TagLength = 16;
 
+    // The vector kernels below are [AggressiveOptimization]: unoptimized (tier-0) vector code is
+    // many times slower, and the first seconds of a call should not pay for it.
+
     // GHASH inputs up to this many blocks (about 1 KB: any voice packet) are staged on the stack.
     private const int MaxStagedBlocks = 64;
 
-    private static readonly Vector128<byte> ByteReverse =
-        Vector128.Create((byte)15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    // A constant-argument Create is a JIT constant even in [AggressiveOptimization] methods,
+    // where a static readonly field would be a memory load.
+    private static Vector128<byte> ByteReverse
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.Create((byte)15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    }
 
     private readonly AesCtr? _aes;
     private readonly AesGcm? _bcl;
@@ -56,6 +64,7 @@ internal sealed class AesGcmEngine : IDisposable
     public bool UsesIntrinsics => _aes is not null;
 
     /// <summary>Encrypts <paramref name="data"/> in place and writes the tag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, Span<byte> data, Span<byte> tag)
     {
         if (_bcl is not null)
@@ -73,6 +82,7 @@ internal sealed class AesGcmEngine : IDisposable
     /// Checks the tag and, only when it matches, decrypts <paramref name="data"/> in place.
     /// Returns false (data untouched on the managed path) when it does not match.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, Span<byte> data, ReadOnlySpan<byte> tag)
     {
         if (_bcl is not null)
@@ -109,6 +119,7 @@ internal sealed class AesGcmEngine : IDisposable
         return Vector128.Create(block);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Vector128<byte> ComputeTag(Vector128<byte> counterBase, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
     {
         Vector128<ulong> lengths = Vector128.Create((ulong)ciphertext.Length * 8, (ulong)aad.Length * 8);
@@ -136,6 +147,7 @@ internal sealed class AesGcmEngine : IDisposable
     }
 
     // Reflected 16-byte blocks of data, the last one zero-padded.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Stage(ReadOnlySpan<byte> data, Span<Vector128<ulong>> staged)
     {
         ref byte p = ref MemoryMarshal.GetReference(data);
@@ -157,6 +169,7 @@ internal sealed class AesGcmEngine : IDisposable
         return full + 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Vector128<ulong> GhashStaged(ReadOnlySpan<Vector128<ulong>> b)
     {
         Vector128<ulong> h1 = _h1, h2 = _h2, h3 = _h3, h4 = _h4;
@@ -204,6 +217,7 @@ internal sealed class AesGcmEngine : IDisposable
         return x;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Vector128<ulong> Ghash(Vector128<ulong> x, ReadOnlySpan<byte> data)
     {
         ref byte p = ref MemoryMarshal.GetReference(data);

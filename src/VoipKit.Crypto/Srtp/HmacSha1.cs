@@ -156,6 +156,7 @@ internal sealed unsafe class HmacSha1 : IDisposable
 
     private static byte* NativeContext(byte[] pinned) => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeNative(ReadOnlySpan<byte> data, ReadOnlySpan<byte> suffix, Span<byte> mac)
     {
         byte* ctx = stackalloc byte[NativeContextLength];

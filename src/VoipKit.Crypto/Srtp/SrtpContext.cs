@@ -199,6 +199,9 @@ public sealed class SrtpContext : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, buffer.Length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // The per-packet paths are [AggressiveOptimization]: fully optimized from the first packet
+    // instead of after tiered compilation catches up (slow under load).
     private SrtpResult ProtectCore(Span<byte> buffer, int length, out int protectedLength)
     {
         protectedLength = 0;
@@ -262,6 +265,7 @@ public sealed class SrtpContext : IDisposable
         return SrtpResult.Ok;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SrtpResult UnprotectCore(Span<byte> buffer, int length, out int rtpLength)
     {
         rtpLength = 0;
@@ -350,6 +354,7 @@ public sealed class SrtpContext : IDisposable
         return SrtpResult.Ok;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SrtpResult ProtectRtcpCore(Span<byte> buffer, int length, out int protectedLength)
     {
         protectedLength = 0;
@@ -410,6 +415,7 @@ public sealed class SrtpContext : IDisposable
         return SrtpResult.Ok;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SrtpResult UnprotectRtcpCore(Span<byte> buffer, int length, out int rtcpLength)
     {
         rtcpLength = 0;
