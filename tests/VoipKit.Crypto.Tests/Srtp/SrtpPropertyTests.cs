@@ -10,6 +10,9 @@ public class SrtpPropertyTests
 {
     private const int Tests = 60;
 
+    // A fixed FsCheck seed keeps runs deterministic (house rule); change it to explore further.
+    private const string Seed = "(16430125741247382107,13512372981476411123)";
+
     /// <summary>A random RTP packet: CSRCs, optional extension, payload, sequence number, SSRC.</summary>
     public static Gen<byte[]> RtpPacket() =>
         from csrcs in Gen.Choose(0, 3)
@@ -26,7 +29,7 @@ public class SrtpPropertyTests
         from salt in Gen.ArrayOf(ArbMap.Default.GeneratorFor<byte>(), profile.MasterSaltLength())
         select (profile, key, salt);
 
-    [Property(MaxTest = Tests)]
+    [Property(MaxTest = Tests, Replay = Seed)]
     public Property Unprotect_of_protect_is_the_identity() =>
         Prop.ForAll(KeyMaterial().ToArbitrary(), RtpPacket().ToArbitrary(), (keys, packet) =>
         {
@@ -41,7 +44,7 @@ public class SrtpPropertyTests
                 && rc == SrtpResult.Ok && plainRtcp.AsSpan().SequenceEqual(packet.Length >= 8 ? packet : Rtcp());
         });
 
-    [Property(MaxTest = Tests)]
+    [Property(MaxTest = Tests, Replay = Seed)]
     public Property Any_single_bit_flip_is_rejected() =>
         Prop.ForAll(KeyMaterial().ToArbitrary(), RtpPacket().ToArbitrary(), ArbMap.Default.ArbFor<int>(), (keys, packet, bitSeed) =>
         {
@@ -62,7 +65,7 @@ public class SrtpPropertyTests
                 && Unprotect(receiver, Protect(sender, packet)).Result == SrtpResult.Ok;
         });
 
-    [Property(MaxTest = Tests)]
+    [Property(MaxTest = Tests, Replay = Seed)]
     public Property Late_packets_within_the_window_are_accepted_once_and_replays_never() =>
         Prop.ForAll(KeyMaterial().ToArbitrary(), Gen.Choose(0, 65535).Zip(Gen.Choose(1, 128)).ToArbitrary(), ArbMap.Default.ArbFor<int>(), (keys, window, shuffleSeed) =>
         {
@@ -86,7 +89,7 @@ public class SrtpPropertyTests
             return allAccepted && allReplayed && receiver.UnprotectCount(SrtpResult.Replayed) == count;
         });
 
-    [Property(MaxTest = 200)]
+    [Property(MaxTest = 200, Replay = Seed)]
     public Property Arbitrary_bytes_never_crash_and_never_pass() =>
         Prop.ForAll(Gen.Elements(Profiles).ToArbitrary(), ArbMap.Default.ArbFor<byte[]>(), (profile, junk) =>
         {
