@@ -25,6 +25,16 @@ namespace VoipKit.Crypto;
 /// so one thread may send while another receives; each side must be called by one thread at a time.
 /// </para>
 /// </remarks>
+/// <example>
+/// <code>
+/// using var tx = new SrtpContext(SrtpProtectionProfile.AeadAes128Gcm, localKey, localSalt);
+/// using var rx = new SrtpContext(SrtpProtectionProfile.AeadAes128Gcm, remoteKey, remoteSalt);
+/// // buffer holds an RTP packet of rtpLength bytes and has tx.RtpOverhead spare bytes after it.
+/// if (tx.Protect(buffer, rtpLength, out int srtpLength) == SrtpResult.Ok) { Send(buffer[..srtpLength]); }
+/// // On receive: anything but Ok is a counted drop (rx.UnprotectCount(result)).
+/// if (rx.Unprotect(received, receivedLength, out int plainLength) == SrtpResult.Ok) { Deliver(received[..plainLength]); }
+/// </code>
+/// </example>
 [SkipLocalsInit]
 public sealed class SrtpContext : IDisposable
 {
