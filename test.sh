@@ -15,9 +15,10 @@ packages=(
   # VoipKit.Crypto.Tests: Native/signal-harness.c (libsignal-protocol-c peer, OpenSSL crypto
   # provider), compiled by the tests with cc + pkg-config. GPLv3 library, test harness only.
   libsignal-protocol-c-dev
-  libssl-dev
-  pkg-config
-  gcc
+  libsrtp2-dev   # VoipKit.Crypto: SRTP cross-check harness (Native/srtp-harness.c) and benchmarks/srtp-vs-libsrtp2.sh
+  libssl-dev     # VoipKit.Crypto: native harnesses link -lcrypto; SRTP's HMAC-SHA1 calls libcrypto
+  pkg-config     # VoipKit.Crypto: NativeHarness finds the libraries' flags
+  gcc            # VoipKit.Crypto: NativeHarness compiles the C harnesses during the test run
 )
 
 missing=()
