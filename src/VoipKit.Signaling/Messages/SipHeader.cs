@@ -8,7 +8,7 @@ public sealed class SipHeader : IEquatable<SipHeader>
 {
     /// <summary>Creates a header field.</summary>
     /// <param name="name">A token; known compact forms are expanded.</param>
-    /// <param name="value">The value: no CR, LF or other control characters except tab.</param>
+    /// <param name="value">The value: no CR or LF; other control characters only as a quoted-pair (after a backslash).</param>
     /// <exception cref="ArgumentException">The name is not a token or the value contains control characters.</exception>
     public SipHeader(string name, string value)
     {
@@ -19,9 +19,10 @@ public sealed class SipHeader : IEquatable<SipHeader>
             throw new ArgumentException("A header name must be a token.", nameof(name));
         }
 
-        foreach (char c in value)
+        for (int i = 0; i < value.Length; i++)
         {
-            if ((c < ' ' && c != '\t') || c == 0x7f)
+            char c = value[i];
+            if (c is '\r' or '\n' || (((c < ' ' && c != '\t') || c == 0x7f) && (i == 0 || value[i - 1] != '\\')))
             {
                 throw new ArgumentException("A header value must not contain control characters (header injection).", nameof(value));
             }
