@@ -425,7 +425,7 @@ internal static class SipMessageParser
     }
 
     /// <summary>Replaces each line fold (optional whitespace, CRLF, whitespace) by one space and trims (RFC 3261 7.3.1).</summary>
-    private static string Unfold(ReadOnlySpan<byte> raw)
+    internal static string Unfold(ReadOnlySpan<byte> raw)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
         int n = 0;
