@@ -193,32 +193,53 @@ public abstract class SipMessage : IEquatable<SipMessage>
         return list;
     }
 
-    /// <summary>Same start line, same fields in the same order (names case-insensitive, values exact), same body.</summary>
+    /// <summary>
+    /// Same start line, same fields in the same order (names case-insensitive, values exact), same body. Content-Length is
+    /// framing derived from the body (the serializer always writes the real length), so it is not compared.
+    /// </summary>
     /// <param name="other">The other message.</param>
     /// <returns>True when equal.</returns>
     public bool Equals(SipMessage? other)
     {
-        if (other is null || other.GetType() != GetType() || !StartLineEquals(other) || other._headers.Count != _headers.Count)
+        if (other is null || other.GetType() != GetType() || !StartLineEquals(other) || !Body.Span.SequenceEqual(other.Body.Span))
         {
             return false;
         }
 
-        for (int i = 0; i < _headers.Count; i++)
+        int i = 0;
+        int j = 0;
+        while (true)
         {
-            if (!_headers[i].Equals(other._headers[i]))
+            while (i < _headers.Count && _headers[i].Is(SipHeaderNames.ContentLength))
+            {
+                i++;
+            }
+
+            while (j < other._headers.Count && other._headers[j].Is(SipHeaderNames.ContentLength))
+            {
+                j++;
+            }
+
+            if (i == _headers.Count || j == other._headers.Count)
+            {
+                return i == _headers.Count && j == other._headers.Count;
+            }
+
+            if (!_headers[i].Equals(other._headers[j]))
             {
                 return false;
             }
-        }
 
-        return Body.Span.SequenceEqual(other.Body.Span);
+            i++;
+            j++;
+        }
     }
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as SipMessage);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(_headers.Count, Body.Length, CallId);
+    public override int GetHashCode() => HashCode.Combine(Body.Length, CallId);
 
     /// <summary>The message as text (the body decoded as UTF-8), for logs and debugging.</summary>
     /// <returns>The text.</returns>
