@@ -48,6 +48,12 @@ internal static class SipMessageParser
 
         int lineEnd = head.IndexOf("\r\n"u8);
         ReadOnlySpan<byte> startLine = head[..lineEnd];
+        if (startLine.IndexOfAny(s_badBytes) >= 0)
+        {
+            // Quoted-pairs do not exist in the start line, so no control byte is allowed there.
+            return new SipParseException(SipParseError.InvalidCharacter, "A control byte in the start line.");
+        }
+
         var start = new StartLine();
         ParseStartLine(startLine, ref start);
 

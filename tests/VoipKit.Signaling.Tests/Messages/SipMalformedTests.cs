@@ -17,6 +17,7 @@ public class SipMalformedTests
         { "OPTIONS sip:b@example.com SIP/2.0\r\n" + Headers.Replace("Call-ID: c1", "Call-ID: c1\0x", StringComparison.Ordinal) + "\r\n", SipParseError.InvalidCharacter },
         { "OPTIONS sip:b@example.com SIP/2.0\r\n" + Headers.Replace("Call-ID: c1", "Call-ID: c1\nX: y", StringComparison.Ordinal) + "\r\n", SipParseError.InvalidCharacter },
         { "OPTIONS sip:b@example.com SIP/2.0\r\n" + Headers.Replace("Call-ID: c1", "Call-ID: c\u00011", StringComparison.Ordinal) + "\r\n", SipParseError.InvalidCharacter },
+        { "SIP/2.0 200 O\\\u0001K\r\n" + Headers + "\r\n", SipParseError.InvalidCharacter },
         { "OPTIONS sip:b@example.com\r\n" + Headers + "\r\n", SipParseError.BadStartLine },
         { "OPTIONS sip:b@example.com HTTP/1.1\r\n" + Headers + "\r\n", SipParseError.BadStartLine },
         { "OPT<IONS sip:b@example.com SIP/2.0\r\n" + Headers + "\r\n", SipParseError.BadMethod },

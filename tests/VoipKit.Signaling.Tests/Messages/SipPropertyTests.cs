@@ -143,6 +143,23 @@ public class SipPropertyTests
         return true;
     }
 
+    private static readonly byte[][] s_corpus = [.. Directory.GetFiles(SipTortureTests.Dir, "*.dat").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)];
+
+    [Property(MaxTest = 1000)]
+    public bool Mutated_torture_messages_never_fail_untyped(PositiveInt file, PositiveInt position, byte value, byte op)
+    {
+        byte[] original = s_corpus[file.Get % s_corpus.Length];
+        int at = position.Get % original.Length;
+        byte[] data = (op % 3) switch
+        {
+            0 => [.. original[..at], value, .. original[(at + 1)..]],
+            1 => [.. original[..at], value, .. original[at..]],
+            _ => [.. original[..at], .. original[(at + 1)..]],
+        };
+        SipFuzzRoundTrip.Run(data);
+        return true;
+    }
+
     [Property(MaxTest = 300)]
     public bool Garbage_never_fails_untyped(byte[] tail, bool sipPrefix)
     {
