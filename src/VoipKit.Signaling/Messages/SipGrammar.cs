@@ -220,6 +220,40 @@ internal static class SipGrammar
         return true;
     }
 
+    /// <summary>Returns a shared string for the tokens every message repeats (transports, parameter names), else a new one.</summary>
+    public static string Intern(ReadOnlySpan<char> s) => s switch
+    {
+        "SIP" => "SIP",
+        "2.0" => "2.0",
+        "UDP" => "UDP",
+        "TCP" => "TCP",
+        "TLS" => "TLS",
+        "WS" => "WS",
+        "WSS" => "WSS",
+        "sip" => "sip",
+        "sips" => "sips",
+        "tel" => "tel",
+        "tag" => "tag",
+        "branch" => "branch",
+        "rport" => "rport",
+        "received" => "received",
+        "expires" => "expires",
+        "transport" => "transport",
+        "udp" => "udp",
+        "tcp" => "tcp",
+        "tls" => "tls",
+        "lr" => "lr",
+        "user" => "user",
+        "phone" => "phone",
+        "maddr" => "maddr",
+        "q" => "q",
+        "refresher" => "refresher",
+        "uac" => "uac",
+        "uas" => "uas",
+        "boundary" => "boundary",
+        _ => s.ToString(),
+    };
+
     public static ReadOnlySpan<char> TrimWhitespace(ReadOnlySpan<char> s) => s.Trim(" \t");
 
     /// <summary>Unescapes %HH sequences (as UTF-8) in URI text; text that is not valid UTF-8 after unescaping keeps replacement characters.</summary>

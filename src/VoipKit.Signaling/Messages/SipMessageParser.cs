@@ -58,7 +58,7 @@ internal static class SipMessageParser
         ParseStartLine(startLine, ref start);
 
         // Header fields: parsed even when the start line failed, so that the error can carry what a response needs.
-        var headers = new List<SipHeader>(16);
+        var headers = new List<SipHeader>(24);
         (SipParseError Error, string Text, string? Header)? firstError = start.Error is { } se ? (se, start.ErrorText!, null) : null;
         int p = lineEnd + 2;
         while (p < head.Length)

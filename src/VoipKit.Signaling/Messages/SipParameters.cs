@@ -30,7 +30,7 @@ internal static class SipParameters
                 return false;
             }
 
-            string name = s[nameStart..i].ToString();
+            string name = SipGrammar.Intern(s[nameStart..i]);
             string? value = null;
             i = SkipWs(s, i);
             if (i < s.Length && s[i] == '=')
@@ -65,7 +65,7 @@ internal static class SipParameters
                     }
                 }
 
-                value = s[valueStart..i].ToString();
+                value = SipGrammar.Intern(s[valueStart..i]);
                 i = SkipWs(s, i);
             }
 
@@ -99,14 +99,14 @@ internal static class SipParameters
                     return false;
                 }
 
-                value = v.ToString();
+                value = SipGrammar.Intern(v);
             }
             else if (valueRequired)
             {
                 return false;
             }
 
-            (list ??= []).Add(new SipParameter(name.ToString(), value));
+            (list ??= []).Add(new SipParameter(SipGrammar.Intern(name), value));
             if (end < 0)
             {
                 return true;

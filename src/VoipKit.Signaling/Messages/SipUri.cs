@@ -139,7 +139,7 @@ public sealed class SipUri : IEquatable<SipUri>
                 }
             }
 
-            uri = new SipUri(scheme.ToString(), null, null, string.Empty, null, s_none, s_none, rest.ToString());
+            uri = new SipUri(SipGrammar.Intern(scheme), null, null, string.Empty, null, s_none, s_none, rest.ToString());
             return true;
         }
 
@@ -218,7 +218,7 @@ public sealed class SipUri : IEquatable<SipUri>
             return false;
         }
 
-        uri = new SipUri(scheme.ToString(), user, password, host.ToString(), port, (IReadOnlyList<SipParameter>?)parameters ?? s_none, (IReadOnlyList<SipParameter>?)headers ?? s_none, null);
+        uri = new SipUri(SipGrammar.Intern(scheme), user, password, host.ToString(), port, (IReadOnlyList<SipParameter>?)parameters ?? s_none, (IReadOnlyList<SipParameter>?)headers ?? s_none, null);
         return true;
     }
 

@@ -84,7 +84,7 @@ public sealed class SipVia
                 return false;
             }
 
-            parts[k] = s[start..end].ToString();
+            parts[k] = SipGrammar.Intern(s[start..end]);
             s = s[end..];
             if (k == 2 && (s.IsEmpty || !SipGrammar.IsWhitespace(s[0])))
             {
