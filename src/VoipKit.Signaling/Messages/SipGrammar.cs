@@ -1,29 +1,26 @@
+using System.Buffers;
+
 namespace VoipKit.Signaling.Messages;
 
 /// <summary>Character classes and small scanners of the RFC 3261 grammar (section 25), shared by the parsers.</summary>
 internal static class SipGrammar
 {
+    private const string Alphanum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private const string Mark = "-_.!~*'()";
+
+    /// <summary>Vectorized character classes; the URI ones include '%' (escapes are checked separately).</summary>
+    public static readonly SearchValues<char> TokenChars = SearchValues.Create(Alphanum + "-.!%*_+`'~");
+    public static readonly SearchValues<byte> TokenBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~"u8);
+    public static readonly SearchValues<char> HostChars = SearchValues.Create(Alphanum + "-._");
+    public static readonly SearchValues<char> UserChars = SearchValues.Create(Alphanum + Mark + "&=+$,;?/%");
+    public static readonly SearchValues<char> PasswordChars = SearchValues.Create(Alphanum + Mark + "&=+$,%");
+    public static readonly SearchValues<char> ParamChars = SearchValues.Create(Alphanum + Mark + "[]/:&+$%");
+    public static readonly SearchValues<char> HeaderChars = SearchValues.Create(Alphanum + Mark + "[]/?:+$%");
+
     /// <summary>token characters: alphanum and <c>-.!%*_+`'~</c>.</summary>
-    public static bool IsTokenChar(char c) =>
-        char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '!' or '%' or '*' or '_' or '+' or '`' or '\'' or '~';
+    public static bool IsTokenChar(char c) => TokenChars.Contains(c);
 
-    public static bool IsToken(ReadOnlySpan<char> s)
-    {
-        if (s.IsEmpty)
-        {
-            return false;
-        }
-
-        foreach (char c in s)
-        {
-            if (!IsTokenChar(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsToken(ReadOnlySpan<char> s) => !s.IsEmpty && s.IndexOfAnyExcept(TokenChars) < 0;
 
     public static bool IsWhitespace(char c) => c is ' ' or '\t';
 
@@ -33,33 +30,22 @@ internal static class SipGrammar
 
     public static bool IsUserChar(char c) => IsUnreserved(c) || c is '&' or '=' or '+' or '$' or ',' or ';' or '?' or '/';
 
-    public static bool IsPasswordChar(char c) => IsUnreserved(c) || c is '&' or '=' or '+' or '$' or ',';
-
-    public static bool IsParamChar(char c) => IsUnreserved(c) || c is '[' or ']' or '/' or ':' or '&' or '+' or '$';
-
-    public static bool IsHeaderChar(char c) => IsUnreserved(c) || c is '[' or ']' or '/' or '?' or ':' or '+' or '$';
-
-    public static bool IsHostChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_';
-
-    /// <summary>Checks that every character is allowed by <paramref name="allowed"/> or is part of a well-formed %HH escape.</summary>
-    public static bool IsEscapedText(ReadOnlySpan<char> s, Func<char, bool> allowed)
+    /// <summary>Checks that every character is in <paramref name="allowed"/> (which includes '%') and every '%' starts a %HH escape.</summary>
+    public static bool IsEscapedText(ReadOnlySpan<char> s, SearchValues<char> allowed)
     {
-        for (int i = 0; i < s.Length; i++)
+        if (s.IndexOfAnyExcept(allowed) >= 0)
         {
-            char c = s[i];
-            if (c == '%')
-            {
-                if (i + 2 >= s.Length || !char.IsAsciiHexDigit(s[i + 1]) || !char.IsAsciiHexDigit(s[i + 2]))
-                {
-                    return false;
-                }
+            return false;
+        }
 
-                i += 2;
-            }
-            else if (!allowed(c))
+        for (int i = s.IndexOf('%'); i >= 0; i = s.IndexOf('%'))
+        {
+            if (i + 2 >= s.Length || !char.IsAsciiHexDigit(s[i + 1]) || !char.IsAsciiHexDigit(s[i + 2]))
             {
                 return false;
             }
+
+            s = s[(i + 3)..];
         }
 
         return true;
@@ -91,15 +77,7 @@ internal static class SipGrammar
             return true;
         }
 
-        foreach (char c in s)
-        {
-            if (!IsHostChar(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return s.IndexOfAnyExcept(HostChars) < 0;
     }
 
     /// <summary>Parses 1*DIGIT into a value no larger than <paramref name="max"/>; leading zeros are allowed.</summary>

@@ -245,6 +245,9 @@ public abstract class SipMessage : IEquatable<SipMessage>
     /// <returns>The text.</returns>
     public override string ToString() => System.Text.Encoding.UTF8.GetString(ToArray());
 
+    /// <summary>The field list itself, for allocation-free enumeration.</summary>
+    internal List<SipHeader> HeaderList => _headers;
+
     /// <summary>For the parser: takes the checked field list without copying it.</summary>
     internal void SetParsedHeaders(List<SipHeader> headers) => _headers = headers;
 

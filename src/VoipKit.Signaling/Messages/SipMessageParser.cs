@@ -384,18 +384,7 @@ internal static class SipMessageParser
 
     private static bool IsStatusCode(ReadOnlySpan<byte> s) => AllDigits(s) && s[0] is >= (byte)'1' and <= (byte)'6';
 
-    internal static bool IsToken(ReadOnlySpan<byte> s)
-    {
-        foreach (byte c in s)
-        {
-            if (c >= 0x80 || !SipGrammar.IsTokenChar((char)c))
-            {
-                return false;
-            }
-        }
-
-        return !s.IsEmpty;
-    }
+    internal static bool IsToken(ReadOnlySpan<byte> s) => !s.IsEmpty && s.IndexOfAnyExcept(SipGrammar.TokenBytes) < 0;
 
     /// <summary>Rejects NUL and other control bytes, bare CR or LF, and invalid UTF-8 in the start line and fields.</summary>
     internal static string? CheckCharacters(ReadOnlySpan<byte> head)

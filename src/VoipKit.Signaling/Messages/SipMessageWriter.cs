@@ -12,7 +12,7 @@ internal static class SipMessageWriter
         message.WriteStartLine(writer);
         WriteAscii(writer, "\r\n");
         bool wroteLength = false;
-        foreach (SipHeader h in message.Headers)
+        foreach (SipHeader h in message.HeaderList)
         {
             WriteAscii(writer, h.Name);
             WriteAscii(writer, ": ");

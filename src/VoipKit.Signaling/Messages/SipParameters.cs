@@ -20,10 +20,8 @@ internal static class SipParameters
 
             i = SkipWs(s, i + 1);
             int nameStart = i;
-            while (i < s.Length && SipGrammar.IsTokenChar(s[i]))
-            {
-                i++;
-            }
+            int tokenEnd = s[i..].IndexOfAnyExcept(SipGrammar.TokenChars);
+            i = tokenEnd < 0 ? s.Length : i + tokenEnd;
 
             if (i == nameStart)
             {
@@ -76,7 +74,7 @@ internal static class SipParameters
     }
 
     /// <summary>Parses URI parameters <c>;name[=value]</c> (no whitespace, %-escapes allowed), s starting after the first ';'.</summary>
-    public static bool TryParseUriParams(ReadOnlySpan<char> s, char separator, Func<char, bool> allowed, bool valueRequired, out List<SipParameter>? list)
+    public static bool TryParseUriParams(ReadOnlySpan<char> s, char separator, System.Buffers.SearchValues<char> allowed, bool valueRequired, out List<SipParameter>? list)
     {
         list = null;
         while (true)

@@ -13,6 +13,9 @@ public sealed class SipUri : IEquatable<SipUri>
 {
     private static readonly SipParameter[] s_none = [];
 
+    // The URI's text, kept from parsing or built once: the object is immutable, so serializing never allocates twice.
+    private string? _text;
+
     private SipUri(string scheme, string? user, string? password, string host, int? port, IReadOnlyList<SipParameter> parameters, IReadOnlyList<SipParameter> headers, string? opaque)
     {
         Scheme = scheme;
@@ -87,7 +90,7 @@ public sealed class SipUri : IEquatable<SipUri>
             SipParameters.Append(sb, [.. parameters], ';');
         }
 
-        return TryParse(sb.ToString(), out SipUri? uri) ? uri : throw new ArgumentException("The parts do not make a valid SIP URI.", nameof(host));
+        return TryParse(sb.ToString().AsSpan(), out SipUri? uri) ? uri : throw new ArgumentException("The parts do not make a valid SIP URI.", nameof(host));
     }
 
     /// <summary>Parses a URI.</summary>
@@ -97,7 +100,19 @@ public sealed class SipUri : IEquatable<SipUri>
     public static SipUri Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return TryParse(text, out SipUri? uri) ? uri : throw new SipParseException(SipParseError.BadUri, $"'{text}' is not a valid SIP URI.");
+        return TryParse(text.AsSpan(), out SipUri? uri) ? uri : throw new SipParseException(SipParseError.BadUri, $"'{text}' is not a valid SIP URI.");
+    }
+
+    /// <summary>Tries to parse a URI, keeping <paramref name="text"/> as its serialized form.</summary>
+    internal static bool TryParse(string text, [NotNullWhen(true)] out SipUri? uri)
+    {
+        if (!TryParse(text.AsSpan(), out uri))
+        {
+            return false;
+        }
+
+        uri._text = text;
+        return true;
     }
 
     /// <summary>Tries to parse a URI.</summary>
@@ -152,7 +167,7 @@ public sealed class SipUri : IEquatable<SipUri>
             ReadOnlySpan<char> userInfo = rest[..at];
             int pc = userInfo.IndexOf(':');
             ReadOnlySpan<char> u = pc < 0 ? userInfo : userInfo[..pc];
-            if (u.IsEmpty || !SipGrammar.IsEscapedText(u, SipGrammar.IsUserChar))
+            if (u.IsEmpty || !SipGrammar.IsEscapedText(u, SipGrammar.UserChars))
             {
                 return false;
             }
@@ -161,7 +176,7 @@ public sealed class SipUri : IEquatable<SipUri>
             if (pc >= 0)
             {
                 ReadOnlySpan<char> p = userInfo[(pc + 1)..];
-                if (!SipGrammar.IsEscapedText(p, SipGrammar.IsPasswordChar))
+                if (!SipGrammar.IsEscapedText(p, SipGrammar.PasswordChars))
                 {
                     return false;
                 }
@@ -207,13 +222,13 @@ public sealed class SipUri : IEquatable<SipUri>
         }
 
         List<SipParameter>? parameters = null;
-        if (semi >= 0 && !SipParameters.TryParseUriParams(paramsText, ';', SipGrammar.IsParamChar, valueRequired: false, out parameters))
+        if (semi >= 0 && !SipParameters.TryParseUriParams(paramsText, ';', SipGrammar.ParamChars, valueRequired: false, out parameters))
         {
             return false;
         }
 
         List<SipParameter>? headers = null;
-        if (q >= 0 && !SipParameters.TryParseUriParams(headersText, '&', SipGrammar.IsHeaderChar, valueRequired: true, out headers))
+        if (q >= 0 && !SipParameters.TryParseUriParams(headersText, '&', SipGrammar.HeaderChars, valueRequired: true, out headers))
         {
             return false;
         }
@@ -234,7 +249,9 @@ public sealed class SipUri : IEquatable<SipUri>
 
     /// <summary>The URI as text, exactly as parsed.</summary>
     /// <returns>The text.</returns>
-    public override string ToString()
+    public override string ToString() => _text ??= Build();
+
+    private string Build()
     {
         if (Opaque is not null)
         {
