@@ -87,6 +87,44 @@ public abstract class SipMessage : IEquatable<SipMessage>
     public static SipMessage Parse(ReadOnlySpan<byte> data, SipParseOptions? options = null) =>
         SipMessageParser.Parse(data, options ?? SipParseOptions.Datagram, out SipMessage? m) is { } error ? throw error : m!;
 
+    /// <summary>
+    /// Parses a message cut by <see cref="SipStreamFramer"/> (possibly spanning several buffer segments; a multi-segment
+    /// frame is copied once into a pooled buffer).
+    /// </summary>
+    /// <param name="frame">The bytes of exactly one message.</param>
+    /// <param name="message">The message, or null.</param>
+    /// <param name="error">The error (not thrown), or null.</param>
+    /// <param name="options">Limits; <see cref="SipParseOptions.Stream"/> when null.</param>
+    /// <returns>True on success.</returns>
+    public static bool TryParse(in ReadOnlySequence<byte> frame, [NotNullWhen(true)] out SipMessage? message, [NotNullWhen(false)] out SipParseException? error, SipParseOptions? options = null)
+    {
+        options ??= SipParseOptions.Stream;
+        if (frame.IsSingleSegment)
+        {
+            error = SipMessageParser.Parse(frame.FirstSpan, options, out message);
+            return error is null;
+        }
+
+        if (frame.Length > options.MaxMessageSize)
+        {
+            message = null;
+            error = new SipParseException(SipParseError.MessageTooLarge, $"The message is {frame.Length} bytes, over the {options.MaxMessageSize}-byte limit.");
+            return false;
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent((int)frame.Length);
+        try
+        {
+            frame.CopyTo(rented);
+            error = SipMessageParser.Parse(rented.AsSpan(0, (int)frame.Length), options, out message);
+            return error is null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     /// <summary>Parses a message without throwing.</summary>
     /// <param name="data">The bytes of exactly one message.</param>
     /// <param name="message">The message, or null.</param>

@@ -41,6 +41,21 @@ public class SipStreamFramerTests
         }
     }
 
+    [Fact]
+    public void Multi_segment_frames_parse_like_contiguous_ones()
+    {
+        byte[] invite = SipSamples.Invite;
+        ReadOnlySequence<byte> whole = Segments.Create(invite.AsMemory(0, 100), invite.AsMemory(100));
+        Assert.Equal(SipFrameStatus.Message, s_framer.TryRead(ref whole, out ReadOnlySequence<byte> frame));
+        Assert.False(frame.IsSingleSegment);
+        Assert.True(SipMessage.TryParse(frame, out SipMessage? message, out _));
+        Assert.Equal(SipMessage.Parse(invite), message);
+
+        ReadOnlySequence<byte> bad = Segments.Create("OPTIONS sip:a@b SIP/2.0\r\n"u8.ToArray(), "l: 0\r\n\r\n"u8.ToArray());
+        Assert.False(SipMessage.TryParse(bad, out _, out SipParseException? error));
+        Assert.Equal(SipParseError.MissingHeader, error.Error);
+    }
+
     [Theory]
     [InlineData("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h\r\n\r\n", SipFrameStatus.MissingContentLength)]
     [InlineData("INVITE sip:a@b SIP/2.0\r\nContent-Length: -1\r\n\r\n", SipFrameStatus.BadContentLength)]
