@@ -97,7 +97,7 @@ internal static class SipMessageParser
 
         if (firstError is null)
         {
-            firstError = ValidateHeaders(headers, start);
+            firstError = ValidateHeaders(headers);
         }
 
         if (firstError is null && start.IsRequest && FindSingle(headers, SipHeaderNames.CSeq)?.Parsed is SipCSeq cseq
@@ -142,7 +142,7 @@ internal static class SipMessageParser
     }
 
     /// <summary>Checks every typed field (the values are cached in the fields) and the presence and count rules.</summary>
-    private static (SipParseError, string, string?)? ValidateHeaders(List<SipHeader> headers, in StartLine start)
+    private static (SipParseError, string, string?)? ValidateHeaders(List<SipHeader> headers)
     {
         (SipParseError, string, string?)? error = null;
         Span<int> counts = stackalloc int[5];
@@ -187,7 +187,6 @@ internal static class SipMessageParser
             }
         }
 
-        _ = start;
         return error;
     }
 

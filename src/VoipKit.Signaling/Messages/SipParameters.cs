@@ -76,6 +76,12 @@ internal static class SipParameters
     /// <summary>Parses URI parameters <c>;name[=value]</c> (no whitespace, %-escapes allowed), s starting after the first ';'.</summary>
     public static bool TryParseUriParams(ReadOnlySpan<char> s, char separator, System.Buffers.SearchValues<char> allowed, bool valueRequired, out List<SipParameter>? list)
     {
+        // uri-parameter values are 1*paramchar; URI header values (hvalue) may be empty.
+        return TryParseUriParams(s, separator, allowed, valueRequired, allowEmptyValue: valueRequired, out list);
+    }
+
+    private static bool TryParseUriParams(ReadOnlySpan<char> s, char separator, System.Buffers.SearchValues<char> allowed, bool valueRequired, bool allowEmptyValue, out List<SipParameter>? list)
+    {
         list = null;
         while (true)
         {
@@ -92,7 +98,7 @@ internal static class SipParameters
             if (eq >= 0)
             {
                 ReadOnlySpan<char> v = item[(eq + 1)..];
-                if ((v.IsEmpty && !valueRequired && separator == ';') || !SipGrammar.IsEscapedText(v, allowed))
+                if ((v.IsEmpty && !allowEmptyValue) || !SipGrammar.IsEscapedText(v, allowed))
                 {
                     return false;
                 }

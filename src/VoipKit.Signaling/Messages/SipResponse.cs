@@ -43,12 +43,13 @@ public sealed class SipResponse : SipMessage
     /// </summary>
     /// <param name="error">The parse error; <see cref="SipParseException.CanRespond"/> must be true.</param>
     /// <param name="statusCode">The code, 400 by default (505 for <see cref="SipParseError.UnsupportedVersion"/>).</param>
-    /// <param name="toTag">The To tag to add when missing.</param>
+    /// <param name="toTag">The To tag to add when missing; a random one when null.</param>
     /// <returns>The response.</returns>
     /// <exception cref="ArgumentException">The error does not allow a response.</exception>
-    public static SipResponse ForRejectedRequest(SipParseException error, int? statusCode = null, string toTag = "vk0")
+    public static SipResponse ForRejectedRequest(SipParseException error, int? statusCode = null, string? toTag = null)
     {
         ArgumentNullException.ThrowIfNull(error);
+        toTag ??= Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         if (!error.CanRespond)
         {
             throw new ArgumentException("Not enough of the request was readable to respond.", nameof(error));
