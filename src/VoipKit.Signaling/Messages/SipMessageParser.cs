@@ -13,6 +13,8 @@ internal static class SipMessageParser
 {
     private static readonly SearchValues<byte> s_badBytes = SearchValues.Create(BuildBadBytes());
 
+    private static readonly string[] s_mandatory = [SipHeaderNames.Via, SipHeaderNames.From, SipHeaderNames.To, SipHeaderNames.CallId, SipHeaderNames.CSeq];
+
     public static SipParseException? Parse(ReadOnlySpan<byte> data, SipParseOptions options, out SipMessage? message)
     {
         message = null;
@@ -178,12 +180,11 @@ internal static class SipMessageParser
             }
         }
 
-        string[] mandatory = [SipHeaderNames.Via, SipHeaderNames.From, SipHeaderNames.To, SipHeaderNames.CallId, SipHeaderNames.CSeq];
-        for (int i = 0; i < mandatory.Length; i++)
+        for (int i = 0; i < s_mandatory.Length; i++)
         {
             if (counts[i] == 0)
             {
-                error ??= (SipParseError.MissingHeader, $"The mandatory {mandatory[i]} header field is missing.", mandatory[i]);
+                error ??= (SipParseError.MissingHeader, $"The mandatory {s_mandatory[i]} header field is missing.", s_mandatory[i]);
             }
         }
 
@@ -235,7 +236,7 @@ internal static class SipMessageParser
     private static List<SipHeader> ResponseContext(List<SipHeader> headers)
     {
         var context = new List<SipHeader>(6);
-        foreach (string name in (string[])[SipHeaderNames.Via, SipHeaderNames.From, SipHeaderNames.To, SipHeaderNames.CallId, SipHeaderNames.CSeq])
+        foreach (string name in s_mandatory)
         {
             int count = 0;
             foreach (SipHeader h in headers)

@@ -176,6 +176,14 @@ public sealed class SipNameAddress
     /// <summary>Parses a comma-separated list of name-addrs (Contact, Route, Record-Route).</summary>
     internal static bool TryParseList(string text, out List<SipNameAddress> list)
     {
+        if (!text.Contains(',', StringComparison.Ordinal))
+        {
+            // The common single-entry field: no split needed.
+            bool ok = TryParse(text, out SipNameAddress? single);
+            list = ok ? new List<SipNameAddress>(1) { single! } : [];
+            return ok;
+        }
+
         list = [];
         var ranges = new List<Range>(2);
         if (!SipGrammar.TrySplitList(text, ranges))

@@ -137,6 +137,14 @@ public sealed class SipVia
 
     internal static bool TryParseList(string text, out List<SipVia> list)
     {
+        if (!text.Contains(',', StringComparison.Ordinal))
+        {
+            // The common single-entry field: no split needed.
+            bool ok = TryParse(text, out SipVia? single);
+            list = ok ? new List<SipVia>(1) { single! } : [];
+            return ok;
+        }
+
         list = [];
         var ranges = new List<Range>(2);
         if (!SipGrammar.TrySplitList(text, ranges))
