@@ -178,7 +178,7 @@ internal static class SdpSerializer
             Crlf(w);
         }
 
-        if (m.RemoteCandidates is { } remote)
+        if (m.RemoteCandidates is { Count: > 0 } remote)
         {
             Attribute(w, "remote-candidates:");
             for (var i = 0; i < remote.Count; i++)
