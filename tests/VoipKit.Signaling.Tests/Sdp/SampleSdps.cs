@@ -3,7 +3,7 @@ namespace VoipKit.Signaling.Tests.Sdp;
 /// <summary>Hand-written descriptions shaped like what real peers send (field layouts from baresip 1.0, browsers, PBXs).</summary>
 internal static class SampleSdps
 {
-    /// <summary>baresip 1.0 with <c>mediaenc=srtp-mand</c>: RTP/SAVP, opus/48000/2 first, two crypto lines (LF-only as a test of lenience is elsewhere).</summary>
+    /// <summary>baresip 1.0 with <c>mediaenc=srtp-mand</c>: RTP/SAVP, opus/48000/2 first, two crypto lines written as baresip does (tag, suite, inline key only).</summary>
     public const string BaresipSrtpOffer =
         "v=0\r\n" +
         "o=- 1285312847 3174207129 IN IP4 127.0.0.1\r\n" +
@@ -22,7 +22,7 @@ internal static class SampleSdps
         "a=rtcp:10227\r\n" +
         "a=sendrecv\r\n" +
         "a=label:1\r\n" +
-        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^31|1:1\r\n" +
+        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n" +
         "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:FMn4w7HjtJ4ObwBYqqbxpdWxZqEx5vkJX4XO7RfN\r\n" +
         "a=ptime:20\r\n";
 

@@ -31,10 +31,8 @@ public class SdpParserTests
         Assert.Equal(1, first.Tag);
         Assert.Equal(SdesCryptoSuites.AesCm128HmacSha1Tag80, first.Suite);
         Assert.Equal(30, first.Keys[0].KeySalt.Length);
-        Assert.Equal("2^31", first.Keys[0].Lifetime);
-        Assert.Equal(1UL << 31, first.Keys[0].LifetimePackets);
-        Assert.Equal(1UL, first.Keys[0].Mki);
-        Assert.Equal(1, first.Keys[0].MkiLength);
+        Assert.Null(first.Keys[0].Lifetime);
+        Assert.Null(first.Keys[0].Mki);
         Assert.Equal(SdesCryptoSuites.AesCm128HmacSha1Tag32, m.Crypto[1].Suite);
         Assert.Equal("tool", sdp.Attributes.Single().Name);
         Assert.Equal("label", m.Attributes.Single().Name);
@@ -117,6 +115,21 @@ public class SdpParserTests
         var sessionPart = letters[..letters.IndexOf('m', StringComparison.Ordinal)];
         Assert.Equal("vosiuepcbtza", sessionPart);
         Assert.StartsWith("mbaaaaaaa", letters[sessionPart.Length..], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rfc4568_key_with_lifetime_mki_and_session_parameters_parses()
+    {
+        var sdp = SessionDescription.Parse(SampleSdps.PbxPcmuOffer.Replace("RTP/AVP", "RTP/SAVP", StringComparison.Ordinal) +
+            "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^31|1:1;inline:QUJjZGVmMTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5|2^20|2:1 KDR=23 WSH=64\n");
+        var c = Assert.Single(sdp.Media[0].Crypto);
+        Assert.Equal(2, c.Keys.Count);
+        Assert.Equal("2^31", c.Keys[0].Lifetime);
+        Assert.Equal(1UL << 31, c.Keys[0].LifetimePackets);
+        Assert.Equal(1UL, c.Keys[0].Mki);
+        Assert.Equal(1, c.Keys[0].MkiLength);
+        Assert.Equal(2UL, c.Keys[1].Mki);
+        Assert.Equal(["KDR=23", "WSH=64"], c.SessionParameters);
     }
 
     [Fact]
