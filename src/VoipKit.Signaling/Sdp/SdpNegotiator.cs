@@ -192,9 +192,9 @@ public static class SdpNegotiator
                 DtlsSetupRole.HoldConn => DtlsSetupRole.HoldConn,
                 DtlsSetupRole.Active => DtlsSetupRole.Passive,
 
-                // RFC 4145 makes "active" the default when the answer has no setup attribute; actpass in an answer is invalid
-                // and read the same way.
-                _ => DtlsSetupRole.Passive,
+                // RFC 4145 section 4: an answer without setup is "passive", so the offerer connects; actpass in an answer
+                // is invalid and read the same way.
+                _ => DtlsSetupRole.Active,
             };
         }
         else if (am.Crypto.Count > 0)
@@ -339,7 +339,9 @@ public static class SdpNegotiator
 
         var direction = Complement(offered, local.Direction);
         var te = FindTelephoneEvent(m, m.Formats, codec.ClockRate, local);
-        var am = new MediaDescription { Media = m.Media, Port = local.AudioPort, Protocol = m.Protocol, Ptime = local.Ptime, Direction = direction };
+        // Never announce a packet time above the offerer's maxptime.
+        var ptime = local.Ptime is int p && m.MaxPtime is int max && p > max ? max : local.Ptime;
+        var am = new MediaDescription { Media = m.Media, Port = local.AudioPort, Protocol = m.Protocol, Ptime = ptime, Direction = direction };
         am.Formats.Add(codec.PayloadType.ToString(CultureInfo.InvariantCulture));
         am.RtpMaps.Add(codec);
         var localCodec = local.Codecs.First(c => !c.IsTelephoneEvent && c.Matches(codec));
@@ -370,10 +372,11 @@ public static class SdpNegotiator
                 am.Fingerprints.Add(local.DtlsFingerprint!);
                 localSetup = (m.Setup ?? offer.Setup) switch
                 {
-                    DtlsSetupRole.Active => DtlsSetupRole.Passive,
+                    // RFC 4145 section 4: an offer without setup is "active".
+                    DtlsSetupRole.Active or null => DtlsSetupRole.Passive,
                     DtlsSetupRole.HoldConn => DtlsSetupRole.HoldConn,
 
-                    // actpass (or absent, read as actpass for offers): the answerer takes the active role (RFC 8842 section 5.3).
+                    // actpass: the answerer takes the active role (RFC 8842); passive leaves it no choice.
                     _ => DtlsSetupRole.Active,
                 };
                 am.Setup = localSetup;

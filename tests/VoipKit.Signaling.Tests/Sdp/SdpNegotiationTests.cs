@@ -94,6 +94,15 @@ public class SdpNegotiationTests
     }
 
     [Fact]
+    public void Answer_ptime_respects_the_offer_maxptime()
+    {
+        var local = Local(MediaSecurityRequirement.AllowPlain) with { Ptime = 40 };
+        Assert.Equal(30, AnswerText(Offer("0", "a=maxptime:30\r\n"), local).Answer!.Media[0].Ptime);
+        Assert.Equal(40, AnswerText(Offer("0", "a=ptime:20\r\n"), local).Answer!.Media[0].Ptime);
+        Assert.Equal(20, AnswerText(Offer("0", "a=ptime:20\r\n"), local).Audio!.RemotePtime);
+    }
+
+    [Fact]
     public void No_common_codec_is_a_typed_488()
     {
         var result = AnswerText(Offer("18 3", string.Empty), Local(MediaSecurityRequirement.AllowPlain));
@@ -193,12 +202,27 @@ public class SdpNegotiationTests
     [Fact]
     public void Dtls_answer_role_follows_the_offer_setup()
     {
-        string OfferWith(string setup) => Offer("0", $"a=fingerprint:sha-1 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33\r\na=setup:{setup}\r\n", "UDP/TLS/RTP/SAVP");
+        string OfferWith(string setup) => Offer("0", "a=fingerprint:sha-1 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33\r\n" + (setup.Length > 0 ? $"a=setup:{setup}\r\n" : string.Empty), "UDP/TLS/RTP/SAVP");
         var local = Local() with { DtlsFingerprint = LocalFingerprint };
         Assert.Equal(DtlsSetupRole.Active, AnswerText(OfferWith("actpass"), local).Audio!.LocalSetup);
         Assert.Equal(DtlsSetupRole.Active, AnswerText(OfferWith("passive"), local).Audio!.LocalSetup);
         Assert.Equal(DtlsSetupRole.Passive, AnswerText(OfferWith("active"), local).Audio!.LocalSetup);
         Assert.Equal(DtlsSetupRole.HoldConn, AnswerText(OfferWith("holdconn"), local).Audio!.LocalSetup);
+        Assert.Equal(DtlsSetupRole.Passive, AnswerText(OfferWith(string.Empty), local).Audio!.LocalSetup); // RFC 4145 default: offer active
+    }
+
+    [Fact]
+    public void Offerer_role_follows_the_answer_setup_and_its_default()
+    {
+        var alice = Local() with { SdesSuites = [], DtlsFingerprint = LocalFingerprint };
+        var offer = SdpNegotiator.CreateOffer(alice);
+        var answer = SdpNegotiator.Answer(offer, alice).Answer!;
+        answer.Media[0].Setup = DtlsSetupRole.Passive;
+        Assert.Equal(DtlsSetupRole.Active, SdpNegotiator.ProcessAnswer(offer, answer, alice).Audio!.LocalSetup);
+        answer.Media[0].Setup = null; // RFC 4145 default: answer passive
+        Assert.Equal(DtlsSetupRole.Active, SdpNegotiator.ProcessAnswer(offer, answer, alice).Audio!.LocalSetup);
+        answer.Media[0].Setup = DtlsSetupRole.Active;
+        Assert.Equal(DtlsSetupRole.Passive, SdpNegotiator.ProcessAnswer(offer, answer, alice).Audio!.LocalSetup);
     }
 
     [Fact]
