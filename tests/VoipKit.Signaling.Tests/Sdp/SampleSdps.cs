@@ -3,8 +3,8 @@ namespace VoipKit.Signaling.Tests.Sdp;
 /// <summary>Hand-written descriptions shaped like what real peers send (field layouts from baresip 1.0, browsers, PBXs).</summary>
 internal static class SampleSdps
 {
-    /// <summary>baresip 1.0 with <c>mediaenc=srtp-mand</c>: RTP/SAVP, opus/48000/2 first, two crypto lines written as baresip does (tag, suite, inline key only).</summary>
-    public const string BaresipSrtpOffer =
+    /// <summary>Hand-written SDES offer in baresip's layout, with two crypto suites, a=rtcp and b=AS.</summary>
+    public const string SdesTwoSuitesOffer =
         "v=0\r\n" +
         "o=- 1285312847 3174207129 IN IP4 127.0.0.1\r\n" +
         "s=-\r\n" +
@@ -78,4 +78,95 @@ internal static class SampleSdps
         "a=ptime:20\n" +
         "a=maxptime:150\n" +
         "a=sendrecv\n";
+
+    // Captured from baresip 1.0.0 (Debian 12) on 2026-11-25: its INVITE bodies when dialing a UDP socket, with
+    // mediaenc=srtp-mand, mediaenc=srtp, mediaenc=dtls_srtp and no mediaenc.
+
+    /// <summary>baresip <c>mediaenc=srtp-mand</c>: RTP/SAVP, Opus on payload type 96, one AES_CM_128_HMAC_SHA1_80 line.</summary>
+    public const string BaresipSrtpMandatory =
+        "v=0\r\n" +
+        "o=- 1424974429 1834250002 IN IP4 127.0.0.1\r\n" +
+        "s=-\r\n" +
+        "c=IN IP4 127.0.0.1\r\n" +
+        "t=0 0\r\n" +
+        "a=tool:baresip 1.0.0\r\n" +
+        "m=audio 16956 RTP/SAVP 96 0 8 101\r\n" +
+        "a=rtpmap:96 opus/48000/2\r\n" +
+        "a=fmtp:96 stereo=1;sprop-stereo=1\r\n" +
+        "a=rtpmap:0 PCMU/8000\r\n" +
+        "a=rtpmap:8 PCMA/8000\r\n" +
+        "a=rtpmap:101 telephone-event/8000\r\n" +
+        "a=fmtp:101 0-15\r\n" +
+        "a=sendrecv\r\n" +
+        "a=label:1\r\n" +
+        "a=rtcp-rsize\r\n" +
+        "a=ssrc:63092949 cname:sip:alice@127.0.0.1\r\n" +
+        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:ZVHf3Tx/mpe8l6xcGvjPIhlvTvctresm7yRtd6+J\r\n" +
+        "a=minptime:20\r\n" +
+        "a=ptime:20\r\n";
+
+    /// <summary>baresip <c>mediaenc=srtp</c>: best-effort SDES on RTP/AVP.</summary>
+    public const string BaresipSrtpBestEffort =
+        "v=0\r\n" +
+        "o=- 4035691991 1782904854 IN IP4 127.0.0.1\r\n" +
+        "s=-\r\n" +
+        "c=IN IP4 127.0.0.1\r\n" +
+        "t=0 0\r\n" +
+        "a=tool:baresip 1.0.0\r\n" +
+        "m=audio 44024 RTP/AVP 96 0 101\r\n" +
+        "a=rtpmap:96 opus/48000/2\r\n" +
+        "a=fmtp:96 stereo=1;sprop-stereo=1\r\n" +
+        "a=rtpmap:0 PCMU/8000\r\n" +
+        "a=rtpmap:101 telephone-event/8000\r\n" +
+        "a=fmtp:101 0-15\r\n" +
+        "a=sendrecv\r\n" +
+        "a=label:1\r\n" +
+        "a=rtcp-rsize\r\n" +
+        "a=ssrc:1606157354 cname:sip:alice@127.0.0.1\r\n" +
+        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:UDJhFnMKj5WRZ+IJ3iaL/rEsylHZaSFqCKDL1z+H\r\n" +
+        "a=minptime:20\r\n" +
+        "a=ptime:20\r\n";
+
+    /// <summary>baresip <c>mediaenc=dtls_srtp</c>: session-level setup and upper-case <c>SHA-256</c> fingerprint, UDP/TLS/RTP/SAVPF.</summary>
+    public const string BaresipDtls =
+        "v=0\r\n" +
+        "o=- 3521048685 371384285 IN IP4 127.0.0.1\r\n" +
+        "s=-\r\n" +
+        "c=IN IP4 127.0.0.1\r\n" +
+        "t=0 0\r\n" +
+        "a=tool:baresip 1.0.0\r\n" +
+        "a=setup:actpass\r\n" +
+        "a=fingerprint:SHA-256 FF:28:D1:CF:97:E4:AA:61:18:7D:04:29:E2:AD:58:74:30:E4:BF:85:BF:34:F9:33:64:9C:3A:17:1C:61:F7:E8\r\n" +
+        "m=audio 44414 UDP/TLS/RTP/SAVPF 96 0 101\r\n" +
+        "a=rtpmap:96 opus/48000/2\r\n" +
+        "a=fmtp:96 stereo=1;sprop-stereo=1\r\n" +
+        "a=rtpmap:0 PCMU/8000\r\n" +
+        "a=rtpmap:101 telephone-event/8000\r\n" +
+        "a=fmtp:101 0-15\r\n" +
+        "a=sendrecv\r\n" +
+        "a=label:1\r\n" +
+        "a=rtcp-rsize\r\n" +
+        "a=ssrc:2736526601 cname:sip:alice@127.0.0.1\r\n" +
+        "a=minptime:20\r\n" +
+        "a=ptime:20\r\n";
+
+    /// <summary>baresip without media encryption, G.711 only.</summary>
+    public const string BaresipPlain =
+        "v=0\r\n" +
+        "o=- 1691987146 529920370 IN IP4 127.0.0.1\r\n" +
+        "s=-\r\n" +
+        "c=IN IP4 127.0.0.1\r\n" +
+        "t=0 0\r\n" +
+        "a=tool:baresip 1.0.0\r\n" +
+        "m=audio 12692 RTP/AVP 0 8 101\r\n" +
+        "a=rtpmap:0 PCMU/8000\r\n" +
+        "a=rtpmap:8 PCMA/8000\r\n" +
+        "a=rtpmap:101 telephone-event/8000\r\n" +
+        "a=fmtp:101 0-15\r\n" +
+        "a=sendrecv\r\n" +
+        "a=label:1\r\n" +
+        "a=rtcp-rsize\r\n" +
+        "a=ssrc:1162064861 cname:sip:alice@127.0.0.1\r\n" +
+        "a=minptime:20\r\n" +
+        "a=ptime:20\r\n";
 }

@@ -33,7 +33,7 @@ public class SdpNegotiationTests
     [Fact]
     public void Baresip_offer_is_answered_with_opus_and_sdes()
     {
-        var result = AnswerText(SampleSdps.BaresipSrtpOffer, Local());
+        var result = AnswerText(SampleSdps.SdesTwoSuitesOffer, Local());
         Assert.True(result.IsAccepted);
         Assert.Equal(200, result.SipStatusCode);
         var audio = result.Audio!;
@@ -246,7 +246,7 @@ public class SdpNegotiationTests
     public void Require_end_to_end_refuses_sdes_and_dtls()
     {
         var local = Local(MediaSecurityRequirement.RequireEndToEnd) with { EndToEnd = true, DtlsFingerprint = LocalFingerprint };
-        Assert.Equal(SdpNegotiationFailure.EndToEndRequired, AnswerText(SampleSdps.BaresipSrtpOffer, local).Failure);
+        Assert.Equal(SdpNegotiationFailure.EndToEndRequired, AnswerText(SampleSdps.SdesTwoSuitesOffer, local).Failure);
         Assert.Equal(SdpNegotiationFailure.EndToEndRequired, AnswerText(SampleSdps.WebRtcOffer, local).Failure);
     }
 

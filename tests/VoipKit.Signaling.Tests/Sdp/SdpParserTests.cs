@@ -8,7 +8,7 @@ public class SdpParserTests
     [Fact]
     public void Baresip_offer_parses_codecs_and_crypto_lines()
     {
-        var sdp = SessionDescription.Parse(SampleSdps.BaresipSrtpOffer);
+        var sdp = SessionDescription.Parse(SampleSdps.SdesTwoSuitesOffer);
         Assert.Equal(3174207129UL, sdp.Origin.SessionVersion);
         Assert.Equal("127.0.0.1", sdp.Connection!.Address);
         var m = Assert.Single(sdp.Media);
@@ -86,7 +86,7 @@ public class SdpParserTests
     }
 
     [Theory]
-    [InlineData(nameof(SampleSdps.BaresipSrtpOffer))]
+    [InlineData(nameof(SampleSdps.SdesTwoSuitesOffer))]
     [InlineData(nameof(SampleSdps.WebRtcOffer))]
     [InlineData(nameof(SampleSdps.PbxPcmuOffer))]
     public void Samples_survive_serialize_and_reparse(string name)
@@ -104,7 +104,7 @@ public class SdpParserTests
     [Fact]
     public void Serializer_writes_lines_in_rfc_8866_order()
     {
-        var sdp = SessionDescription.Parse(SampleSdps.BaresipSrtpOffer);
+        var sdp = SessionDescription.Parse(SampleSdps.SdesTwoSuitesOffer);
         sdp.Information = "info";
         sdp.Uri = "https://voipkit.invalid/";
         sdp.Emails.Add("dev@voipkit.invalid");
@@ -143,7 +143,7 @@ public class SdpParserTests
     [Fact]
     public void Crypto_keys_are_not_in_ToString()
     {
-        var m = SessionDescription.Parse(SampleSdps.BaresipSrtpOffer).Media[0];
+        var m = SessionDescription.Parse(SampleSdps.SdesTwoSuitesOffer).Media[0];
         Assert.DoesNotContain("WVNf", m.Crypto[0].ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("WVNf", m.Crypto[0].Keys[0].ToString(), StringComparison.Ordinal);
     }

@@ -30,7 +30,7 @@ public class SdpRoundTripProperties
     public Property Mutated_samples_never_fail_untyped() =>
         Prop.ForAll(Gen.Choose(0, 2).ToArbitrary(), Gen.Choose(0, 10_000).ToArbitrary(), Gen.Choose(0, 255).ToArbitrary(), (sample, position, value) =>
         {
-            var text = new[] { SampleSdps.BaresipSrtpOffer, SampleSdps.WebRtcOffer, SampleSdps.PbxPcmuOffer }[sample];
+            var text = new[] { SampleSdps.SdesTwoSuitesOffer, SampleSdps.WebRtcOffer, SampleSdps.PbxPcmuOffer }[sample];
             var bytes = System.Text.Encoding.UTF8.GetBytes(text);
             bytes[position % bytes.Length] = (byte)value;
             if (SessionDescription.TryParse(bytes, out var sdp, out _))
