@@ -141,7 +141,15 @@ public static class SdpNegotiator
             }
         }
 
-        var index = answer.Media.FindIndex(m => IsCandidateAudio(m) && IsCandidateAudio(offer.Media[answer.Media.IndexOf(m)]));
+        var index = -1;
+        for (var i = 0; i < answer.Media.Count && index < 0; i++)
+        {
+            if (IsCandidateAudio(answer.Media[i]) && IsCandidateAudio(offer.Media[i]))
+            {
+                index = i;
+            }
+        }
+
         if (index < 0)
         {
             return SdpNegotiationResult.Refused(SdpNegotiationFailure.NoAudioStream, "the answer rejected every audio stream");
