@@ -131,45 +131,50 @@ public sealed class SdesKeyParameters
         }
 
         Span<char> chars = stackalloc char[260];
-        var n = 0;
-        var padding = 0;
-        foreach (var b in text)
+        Span<char> check = stackalloc char[260];
+        var key = new byte[(text.Length + 3) / 4 * 3];
+        try
         {
-            var ok = b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/';
-            if (b == (byte)'=')
+            var n = 0;
+            var padding = 0;
+            foreach (var b in text)
             {
-                padding++;
+                var ok = b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/';
+                if (b == (byte)'=')
+                {
+                    padding++;
+                }
+                else if (!ok || padding > 0)
+                {
+                    throw new SdpParseException(line, "crypto key is not valid base64");
+                }
+
+                chars[n++] = (char)b;
             }
-            else if (!ok || padding > 0)
+
+            while (n % 4 != 0)
+            {
+                chars[n++] = '=';
+            }
+
+            if (padding > 2 || !Convert.TryFromBase64Chars(chars[..n], key, out var written))
             {
                 throw new SdpParseException(line, "crypto key is not valid base64");
             }
 
-            chars[n++] = (char)b;
-        }
+            if (!Convert.TryToBase64Chars(key.AsSpan(0, written), check, out var checkLength) || !check[..checkLength].SequenceEqual(chars[..n]))
+            {
+                throw new SdpParseException(line, "crypto key is not canonical base64");
+            }
 
-        while (n % 4 != 0)
+            return key.AsSpan(0, written).ToArray();
+        }
+        finally
         {
-            chars[n++] = '=';
+            // Key material never lingers in scratch buffers, also when the input is rejected.
+            CryptographicOperations.ZeroMemory(key);
+            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(chars));
+            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(check));
         }
-
-        var key = new byte[n / 4 * 3];
-        if (padding > 2 || !Convert.TryFromBase64Chars(chars[..n], key, out var written))
-        {
-            throw new SdpParseException(line, "crypto key is not valid base64");
-        }
-
-        var result = key.AsSpan(0, written).ToArray();
-        CryptographicOperations.ZeroMemory(key);
-        Span<char> check = stackalloc char[260];
-        if (!Convert.TryToBase64Chars(result, check, out var checkLength) || !check[..checkLength].SequenceEqual(chars[..n]))
-        {
-            CryptographicOperations.ZeroMemory(result);
-            throw new SdpParseException(line, "crypto key is not canonical base64");
-        }
-
-        chars.Clear();
-        check.Clear();
-        return result;
     }
 }
