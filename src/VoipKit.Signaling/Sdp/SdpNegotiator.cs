@@ -236,7 +236,11 @@ public static class SdpNegotiator
         }
 
         var remoteDirection = answer.EffectiveDirection(am);
-        var connection = answer.EffectiveConnection(am)!;
+        if (answer.EffectiveConnection(am) is not { } connection)
+        {
+            return SdpNegotiationResult.Refused(SdpNegotiationFailure.NoAudioStream, "the answer's audio stream has no connection address");
+        }
+
         var offered = offer.EffectiveDirection(om);
         var localDirection = Complement(remoteDirection, offered);
         var te = FindTelephoneEvent(om, am.Formats, codec.ClockRate, local);
@@ -337,7 +341,12 @@ public static class SdpNegotiator
             return (refusal.Failure, refusal.Detail!, null, null);
         }
 
-        var connection = offer.EffectiveConnection(m)!;
+        if (offer.EffectiveConnection(m) is not { } connection)
+        {
+            // Only a description built in code can lack it: the parser requires c= for every active stream.
+            return (SdpNegotiationFailure.NoAudioStream, "the audio stream has no connection address", null, null);
+        }
+
         var offered = offer.EffectiveDirection(m);
         if (connection.IsNullAddress && offered is MediaDirection.SendRecv)
         {

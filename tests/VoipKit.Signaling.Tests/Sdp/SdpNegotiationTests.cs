@@ -312,6 +312,19 @@ public class SdpNegotiationTests
     }
 
     [Fact]
+    public void Stream_without_any_connection_address_is_refused_not_crashed()
+    {
+        var offer = SessionDescription.Parse(SampleSdps.PbxPcmuOffer);
+        offer.Connection = null;
+        Assert.Equal(SdpNegotiationFailure.NoAudioStream, SdpNegotiator.Answer(offer, Local(MediaSecurityRequirement.AllowPlain)).Failure);
+        var local = Local(MediaSecurityRequirement.AllowPlain);
+        var ours = SdpNegotiator.CreateOffer(local);
+        var answer = SdpNegotiator.Answer(ours, local).Answer!;
+        answer.Connection = null;
+        Assert.Equal(SdpNegotiationFailure.NoAudioStream, SdpNegotiator.ProcessAnswer(ours, answer, local).Failure);
+    }
+
+    [Fact]
     public void Offer_without_audio_is_refused()
     {
         var offer = "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\nm=video 5006 RTP/AVP 96\r\n";
