@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace VoipKit.Audio;
 
 /// <summary>
@@ -178,17 +180,34 @@ public sealed class AudioResampler
 
             ReadOnlySpan<float> h = _taps.AsSpan(phase * taps, taps);
             ReadOnlySpan<float> x = _history.AsSpan((int)(first - _historyStart), taps);
-            float acc = 0;
-            for (int k = 0; k < taps; k++)
-            {
-                acc += h[k] * x[k];
-            }
-
-            output[written++] = ToShort(acc);
+            output[written++] = ToShort(Dot(h, x));
             _outputIndex++;
         }
 
         return written;
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                acc += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
+            }
+
+            sum = Vector.Sum(acc);
+        }
+
+        for (; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
     }
 
     private void Compact()

@@ -5,7 +5,7 @@ namespace VoipKit.Benchmarks.Audio;
 
 /// <summary>Cost per 20 ms frame of the test signal generator and of reading a 48 kHz WAV.</summary>
 [MemoryDiagnoser]
-public sealed class SignalBenchmarks : IDisposable
+public class SignalBenchmarks
 {
     private readonly short[] _frame = new short[AudioFormat.SamplesPerFrame];
     private SpeechLikeSource _speech = null!;
@@ -25,7 +25,7 @@ public sealed class SignalBenchmarks : IDisposable
     }
 
     [GlobalCleanup]
-    public void Dispose() => _speech?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup() => _speech?.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     [Benchmark]
     public int SpeechLikeFrame() => _speech.Read(_frame);
