@@ -12,6 +12,7 @@ packages=(
   espeak-ng      # VoipKit.Audio: spoken test sentences
   libopus0       # VoipKit.Media: Concentus uses the native codec when present (OpusCodecTests require it)
   libopus-dev    # VoipKit.Media: the unversioned libopus.so name that Concentus loads
+  baresip-core   # VoipKit.Signaling.Tests: real-peer checks of SDP answers (Sdp/BaresipInteropTests)
   # VoipKit.Crypto.Tests: Native/signal-harness.c (libsignal-protocol-c peer, OpenSSL crypto
   # provider), compiled by the tests with cc + pkg-config. GPLv3 library, test harness only.
   libsignal-protocol-c-dev
