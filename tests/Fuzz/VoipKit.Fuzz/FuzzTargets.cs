@@ -14,7 +14,27 @@ public static class FuzzTargets
     {
         ["rtp"] = Rtp,
         ["rtcp"] = Rtcp,
+        ["sip"] = SipMessageTarget.Run,
+        ["sdp"] = SdpTarget.Run,
+        ["wav"] = Wav,
     };
+
+    private static void Wav(ReadOnlySpan<byte> input)
+    {
+        // A bad file is a typed WavFormatException; anything else (or a hang) is a finding.
+        try
+        {
+            var source = new VoipKit.Audio.WavFileSource(new MemoryStream(input.ToArray()));
+            source.StartAsync().AsTask().GetAwaiter().GetResult();
+            short[] frame = new short[VoipKit.Audio.AudioFormat.SamplesPerFrame];
+            while (source.ReadAsync(frame).AsTask().GetAwaiter().GetResult() > 0)
+            {
+            }
+        }
+        catch (VoipKit.Audio.WavFormatException)
+        {
+        }
+    }
 
     private static void Rtp(ReadOnlySpan<byte> input)
     {
