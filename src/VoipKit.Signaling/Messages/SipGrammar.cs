@@ -124,6 +124,42 @@ internal static class SipGrammar
         return -1;
     }
 
+    /// <summary>Parses a header value that may hold a comma-separated list (Via, Contact, Route).</summary>
+    public static bool TryParseList<T>(string text, SpanParser<T> parse, out List<T> list)
+        where T : class
+    {
+        if (!text.Contains(',', StringComparison.Ordinal))
+        {
+            // The common single-entry field: no split needed.
+            bool ok = parse(text, out T? single);
+            list = ok ? new List<T>(1) { single! } : [];
+            return ok;
+        }
+
+        list = [];
+        var ranges = new List<Range>(2);
+        if (!TrySplitList(text, ranges))
+        {
+            return false;
+        }
+
+        foreach (Range r in ranges)
+        {
+            if (!parse(text.AsSpan()[r], out T? v))
+            {
+                return false;
+            }
+
+            list.Add(v!);
+        }
+
+        return true;
+    }
+
+    /// <summary>A span parser of one list entry.</summary>
+    public delegate bool SpanParser<T>(ReadOnlySpan<char> text, out T? value)
+        where T : class;
+
     /// <summary>
     /// Splits a header value at commas that are outside quoted strings and angle brackets.
     /// Returns false when a quote or bracket is unbalanced or an element is empty.

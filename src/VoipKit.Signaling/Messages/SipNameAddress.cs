@@ -174,35 +174,7 @@ public sealed class SipNameAddress
     }
 
     /// <summary>Parses a comma-separated list of name-addrs (Contact, Route, Record-Route).</summary>
-    internal static bool TryParseList(string text, out List<SipNameAddress> list)
-    {
-        if (!text.Contains(',', StringComparison.Ordinal))
-        {
-            // The common single-entry field: no split needed.
-            bool ok = TryParse(text, out SipNameAddress? single);
-            list = ok ? new List<SipNameAddress>(1) { single! } : [];
-            return ok;
-        }
-
-        list = [];
-        var ranges = new List<Range>(2);
-        if (!SipGrammar.TrySplitList(text, ranges))
-        {
-            return false;
-        }
-
-        foreach (Range r in ranges)
-        {
-            if (!TryParse(text.AsSpan()[r], out SipNameAddress? v))
-            {
-                return false;
-            }
-
-            list.Add(v);
-        }
-
-        return true;
-    }
+    internal static bool TryParseList(string text, out List<SipNameAddress> list) => SipGrammar.TryParseList<SipNameAddress>(text, TryParse, out list);
 
     /// <summary>The value in name-addr form: <c>"Name" &lt;uri&gt;;params</c>.</summary>
     /// <returns>The text.</returns>

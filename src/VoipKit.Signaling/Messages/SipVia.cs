@@ -135,35 +135,7 @@ public sealed class SipVia
         return true;
     }
 
-    internal static bool TryParseList(string text, out List<SipVia> list)
-    {
-        if (!text.Contains(',', StringComparison.Ordinal))
-        {
-            // The common single-entry field: no split needed.
-            bool ok = TryParse(text, out SipVia? single);
-            list = ok ? new List<SipVia>(1) { single! } : [];
-            return ok;
-        }
-
-        list = [];
-        var ranges = new List<Range>(2);
-        if (!SipGrammar.TrySplitList(text, ranges))
-        {
-            return false;
-        }
-
-        foreach (Range r in ranges)
-        {
-            if (!TryParse(text.AsSpan()[r], out SipVia? v))
-            {
-                return false;
-            }
-
-            list.Add(v);
-        }
-
-        return true;
-    }
+    internal static bool TryParseList(string text, out List<SipVia> list) => SipGrammar.TryParseList<SipVia>(text, TryParse, out list);
 
     /// <summary>The entry as written: <c>SIP/2.0/UDP host:port;params</c>.</summary>
     /// <returns>The text.</returns>
