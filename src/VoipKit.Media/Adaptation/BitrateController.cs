@@ -93,7 +93,10 @@ public sealed class BitrateController
             return Decide();
         }
 
-        // GCC's loss-based rule: back off above 10 %, probe up below 2 %, hold between.
+        // GCC's loss-based rule: back off above 10 %, probe up below 2 %, hold between. It is
+        // applied to the smoothed loss: one report covers only ~50 packets, and acting on each
+        // one's noise would ratchet the rate down on a path whose loss merely hovers near 10 %.
+        loss = _smoothedLoss;
         if (loss > 0.10)
         {
             _lossBased *= 1 - (0.5 * loss);
@@ -331,7 +334,8 @@ public sealed class BitrateController
         double overhead = Overhead(_frameMs);
         int codec = (int)Math.Clamp(totalRate - overhead, _options.MinBitrate, _options.MaxBitrate);
         int lossPercent = (int)Math.Clamp(Math.Ceiling(_smoothedLoss * 100), 0, 30);
-        bool fec = _smoothedLoss > 0.01 && codec >= 10_000;
+        // In-band FEC whenever there is loss; libopus itself sizes (or skips) it at low bitrates.
+        bool fec = _smoothedLoss > 0.01;
         return new BitrateDecision(codec, fec, lossPercent, _frameMs);
     }
 }

@@ -1,0 +1,486 @@
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VoipKit.Audio;
+using VoipKit.Crypto;
+using VoipKit.Media.Adaptation;
+using VoipKit.Media.Codecs;
+using VoipKit.Media.Jitter;
+using VoipKit.Media.Quality;
+using VoipKit.Media.Rtcp;
+using VoipKit.Media.Rtp;
+
+namespace VoipKit.Media.Session;
+
+/// <summary>
+/// One call's audio, both directions: <see cref="IAudioSource"/> → Opus → RTP → SRTP →
+/// <see cref="IMediaTransport"/>, and received packets → SRTP → jitter buffer → Opus →
+/// <see cref="IAudioSink"/>, with RTCP sender/receiver reports (rtcp-mux) beside it and the
+/// bitrate, FEC and frame size adapted from the remote side's reports. Usable without SIP:
+/// two sessions can be connected over a simulated network or UDP sockets.
+/// </summary>
+/// <remarks>
+/// Sending is paced by the session's clock for sources that are not real-time (files,
+/// generators) and by the device for real-time sources. Playout runs every 20 ms on the
+/// clock. Everything runs under one lock, so <see cref="OnPacketReceived"/> may be called from
+/// any thread. Statistics are also published as <c>System.Diagnostics.Metrics</c> instruments
+/// on the meter named <see cref="MeterName"/>.
+/// </remarks>
+public sealed partial class MediaSession : IAsyncDisposable
+{
+    /// <summary>The name of the meter the session's instruments belong to.</summary>
+    public const string MeterName = "VoipKit.Media";
+
+    private const int Frame = AudioFormat.SamplesPerFrame;
+    private readonly MediaSessionOptions _options;
+    private readonly IAudioSource _source;
+    private readonly IAudioSink _sink;
+    private readonly IMediaTransport _transport;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly long _epoch;
+    private readonly Lock _gate = new();
+    private readonly SrtpContext _sendSrtp;
+    private readonly SrtpContext _receiveSrtp;
+    private readonly OpusAudioEncoder _encoder;
+    private readonly JitterBuffer _jitter;
+    private readonly BitrateController _controller;
+    private readonly RtpReceiver _rtpReceiver;
+    private readonly RtpSenderStatistics _senderStats;
+    private readonly RtcpReceiver _rtcpReceiver;
+    private readonly byte[] _cname;
+    private readonly Meter _meter;
+    private readonly short[] _pcm = new short[OpusPacket.MaxSamples];
+    private readonly byte[] _opus = new byte[OpusAudioEncoder.MaxPacketBytes];
+    private readonly byte[] _send = new byte[1500];
+    private readonly byte[] _receive = new byte[1500];
+    private readonly short[][] _playout = [new short[Frame], new short[Frame]];
+    private int _playoutIndex;
+    private Task? _pendingWrite;
+    private Task<int>? _pendingRead;
+    private ITimer? _sendTimer;
+    private ITimer? _playoutTimer;
+    private ITimer? _rtcpTimer;
+    private CancellationTokenSource? _pumpStop;
+    private Task? _pump;
+    private ushort _sequence;
+    private uint _timestamp;
+    private long _packetsSent;
+    private long _payloadBytesSent;
+    private long _rejected;
+    private long _underruns;
+    private RtcpReportBlock? _lastFedReport;
+    private bool _started;
+    private bool _disposed;
+
+    /// <summary>Creates a session; nothing runs until <see cref="StartAsync"/>.</summary>
+    /// <param name="options">Keys, identifiers, settings and clock.</param>
+    /// <param name="source">Outgoing audio.</param>
+    /// <param name="sink">Incoming audio.</param>
+    /// <param name="transport">Where packets go.</param>
+    /// <param name="logger">Logging; none when null.</param>
+    public MediaSession(MediaSessionOptions options, IAudioSource source, IAudioSink sink, IMediaTransport transport, ILogger<MediaSession>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(transport);
+        _options = options;
+        _source = source;
+        _sink = sink;
+        _transport = transport;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = options.TimeProvider;
+        _epoch = _time.GetTimestamp();
+        _sendSrtp = new SrtpContext(options.Profile, options.SendMasterKey.Span, options.SendMasterSalt.Span);
+        _receiveSrtp = new SrtpContext(options.Profile, options.ReceiveMasterKey.Span, options.ReceiveMasterSalt.Span);
+        LocalSsrc = options.LocalSsrc ?? RtpSsrc.NewRandom();
+        _encoder = new OpusAudioEncoder(options.Encoder);
+        _jitter = new JitterBuffer(options.JitterBuffer);
+        _controller = new BitrateController(options.Bitrate);
+        _rtpReceiver = new RtpReceiver(new RtpReceiverOptions { LocalSsrc = LocalSsrc, RemoteSsrc = options.RemoteSsrc, MinSequential = 1 }, _time);
+        _senderStats = new RtpSenderStatistics(LocalSsrc, _time);
+        _rtcpReceiver = new RtcpReceiver(_rtpReceiver, _senderStats, allowReducedSize: true);
+        _cname = System.Text.Encoding.UTF8.GetBytes(options.Cname ?? $"voipkit-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
+        // RFC 3550 5.1: random initial sequence number and timestamp.
+        _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
+        _timestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
+        _meter = new Meter(MeterName);
+        _meter.CreateObservableCounter("voipkit.media.packets_sent", () => Interlocked.Read(ref _packetsSent), "{packet}", "RTP packets sent");
+        _meter.CreateObservableCounter("voipkit.media.concealed_samples", () => _jitter.Statistics.ConcealedSamples, "{sample}", "Samples made up by loss concealment");
+        _meter.CreateObservableGauge("voipkit.media.jitter_buffer_target_delay", () => _jitter.TargetDelay.TotalSeconds, "s", "Jitter buffer target delay");
+        _meter.CreateObservableGauge("voipkit.media.target_bitrate", () => _controller.Current.Bitrate, "bit/s", "Encoder target bitrate");
+        _meter.CreateObservableGauge("voipkit.media.mos_estimate", () => GetStatistics().MosEstimate, "{mos}", "E-model MOS estimate of received audio");
+    }
+
+    /// <summary>Our SSRC.</summary>
+    public uint LocalSsrc { get; }
+
+    /// <summary>Which Opus implementation encodes.</summary>
+    public OpusImplementation CodecImplementation => _encoder.Implementation;
+
+    /// <summary>Starts the source, the sink and the session's clocks.</summary>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    /// <returns>A task that completes when media flows.</returns>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_started)
+        {
+            return;
+        }
+
+        _started = true;
+        await _source.StartAsync(cancellationToken).ConfigureAwait(false);
+        await _sink.StartAsync(cancellationToken).ConfigureAwait(false);
+        TimeSpan frame = TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds);
+        if (_source.IsRealTime)
+        {
+            _pumpStop = new CancellationTokenSource();
+            _pump = PumpAsync(_pumpStop.Token);
+        }
+        else
+        {
+            _sendTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnSendTick(), this, frame, frame);
+        }
+
+        _playoutTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnPlayoutTick(), this, AudioFormat.FrameDuration, AudioFormat.FrameDuration);
+        _rtcpTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnRtcpTick(), this, _options.RtcpInterval, _options.RtcpInterval);
+        LogStarted(_logger, LocalSsrc, _options.Profile, _encoder.Implementation);
+    }
+
+    /// <summary>Hands the session a packet that arrived (SRTP or SRTCP, multiplexed per RFC 5761).</summary>
+    /// <param name="packet">The packet; copied before the call returns. Bad packets are counted, never thrown.</param>
+    public void OnPacketReceived(ReadOnlySpan<byte> packet)
+    {
+        if (packet.Length < 12 || packet.Length > _receive.Length)
+        {
+            Interlocked.Increment(ref _rejected);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            packet.CopyTo(_receive);
+            TimeSpan now = Now();
+            // RFC 5761: RTCP packet types 192–223 sit where RTP payload types 64–95 would.
+            bool rtcp = packet[1] is >= 192 and <= 223;
+            if (rtcp)
+            {
+                if (_receiveSrtp.UnprotectRtcp(_receive, packet.Length, out int length) != SrtpResult.Ok ||
+                    _rtcpReceiver.Receive(_receive.AsSpan(0, length), _time.GetTimestamp()) != RtcpReadResult.Ok)
+                {
+                    _rejected++;
+                    return;
+                }
+
+                if (_senderStats.LastRemoteReport is { } report && report != _lastFedReport)
+                {
+                    _lastFedReport = report;
+                    _controller.OnReceiverReport(now, report.FractionLost / 256.0);
+                }
+
+                return;
+            }
+
+            if (_receiveSrtp.Unprotect(_receive, packet.Length, out int rtpLength) != SrtpResult.Ok)
+            {
+                _rejected++;
+                return;
+            }
+
+            RtpReceiveResult r = _rtpReceiver.Receive(_receive.AsSpan(0, rtpLength), _time.GetTimestamp(), out RtpPacket rtp);
+            if (r is not (RtpReceiveResult.Accepted or RtpReceiveResult.NewSource) || rtp.PayloadType != _options.PayloadType)
+            {
+                _rejected++;
+                return;
+            }
+
+            _jitter.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Ssrc, rtp.Payload, now);
+        }
+    }
+
+    /// <summary>A snapshot of the session's statistics.</summary>
+    /// <returns>The statistics.</returns>
+    public MediaSessionStatistics GetStatistics()
+    {
+        lock (_gate)
+        {
+            JitterBufferStatistics jb = _jitter.Statistics;
+            RtpReceiveStatistics? inbound = _rtpReceiver.RemoteSsrc is null ? null : _rtpReceiver.GetStatistics();
+            double remoteLoss = _senderStats.LastRemoteReport is { } rr ? rr.FractionLost / 256.0 : 0;
+            TimeSpan? rtt = _senderStats.RoundTripTime;
+            // Mouth-to-ear: half the RTT (or a LAN guess), the jitter buffer, one frame and the codec's look-ahead.
+            double oneWayMs = ((rtt ?? TimeSpan.FromMilliseconds(40)).TotalMilliseconds / 2) + jb.MeanDelay.TotalMilliseconds + 20 + 6.5;
+            double r = EModel.RFactor(TimeSpan.FromMilliseconds(oneWayMs), Math.Clamp(jb.ConcealmentRatio, 0, 1), 1,
+                EModel.OpusEquipmentImpairment(_controller.Current.Bitrate), EModel.OpusPacketLossRobustness);
+            return new MediaSessionStatistics
+            {
+                Inbound = inbound,
+                Playout = jb,
+                PacketsSent = _packetsSent,
+                PayloadBytesSent = _payloadBytesSent,
+                Target = _controller.Current,
+                RemoteFractionLost = remoteLoss,
+                RoundTripTime = rtt,
+                PacketsRejected = _rejected,
+                AudioUnderruns = _underruns,
+                MosEstimate = EModel.Mos(r),
+            };
+        }
+    }
+
+    /// <summary>Stops sending and playing; the source and sink are stopped (not disposed).</summary>
+    /// <param name="cancellationToken">Cancels stopping the source and sink.</param>
+    /// <returns>A task that completes when the session is quiet.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        ITimer?[] timers;
+        lock (_gate)
+        {
+            timers = [_sendTimer, _playoutTimer, _rtcpTimer];
+            _sendTimer = _playoutTimer = _rtcpTimer = null;
+        }
+
+        foreach (ITimer? t in timers)
+        {
+            if (t is not null)
+            {
+                await t.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (_pumpStop is not null)
+        {
+            await _pumpStop.CancelAsync().ConfigureAwait(false);
+            if (_pump is not null)
+            {
+                try
+                {
+                    await _pump.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The pump ends by cancellation: that is how it is stopped.
+                }
+            }
+
+            _pumpStop.Dispose();
+            _pumpStop = null;
+        }
+
+        if (_started)
+        {
+            if (_pendingWrite is not null)
+            {
+                await _pendingWrite.ConfigureAwait(false);
+            }
+
+            await _source.StopAsync(cancellationToken).ConfigureAwait(false);
+            await _sink.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the session and wipes its keys.</summary>
+    /// <returns>A task that completes when everything is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        await StopAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            _disposed = true;
+            _sendSrtp.Dispose();
+            _receiveSrtp.Dispose();
+            _encoder.Dispose();
+            _jitter.Dispose();
+            _meter.Dispose();
+        }
+    }
+
+    private TimeSpan Now() => _time.GetElapsedTime(_epoch);
+
+    // Most sinks accept a frame synchronously; only a write still running is kept to wait on.
+    private static Task? PendingOrNull(ValueTask write) => write.IsCompletedSuccessfully ? null : write.AsTask();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media session started: SSRC {Ssrc}, {Profile}, Opus on {Implementation}")]
+    private static partial void LogStarted(ILogger logger, uint ssrc, SrtpProtectionProfile profile, OpusImplementation implementation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not build an SRTP packet for {Length} bytes of Opus")]
+    private static partial void LogPacketFailed(ILogger logger, int length);
+
+    private void OnSendTick()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _sendTimer is null)
+            {
+                return;
+            }
+
+            Adapt();
+            int want = _encoder.FrameSamples;
+            int got;
+            if (_pendingRead is { } pending)
+            {
+                if (!pending.IsCompleted)
+                {
+                    _underruns++;
+                    return;
+                }
+
+                _pendingRead = null;
+                got = pending.IsCompletedSuccessfully ? pending.Result : 0;
+            }
+            else
+            {
+                ValueTask<int> read = _source.ReadAsync(_pcm.AsMemory(0, want));
+                if (!read.IsCompleted)
+                {
+                    // A source that is not real-time should answer at once; wait for it without blocking the clock.
+                    _pendingRead = read.AsTask();
+                    _underruns++;
+                    return;
+                }
+
+                got = read.IsCompletedSuccessfully ? read.Result : 0;
+            }
+
+            if (got == 0)
+            {
+                return; // the source ended: keep the session (and RTCP) alive, send nothing
+            }
+
+            _pcm.AsSpan(got, want - got).Clear();
+            SendFrame(want);
+        }
+    }
+
+    private async Task PumpAsync(CancellationToken cancellationToken)
+    {
+        // A real-time source paces itself: send each frame as it comes.
+        short[] frame = new short[OpusPacket.MaxSamples];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int want;
+            lock (_gate)
+            {
+                Adapt();
+                want = _encoder.FrameSamples;
+            }
+
+            int got = await _source.ReadAsync(frame.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
+            if (got == 0)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                frame.AsSpan(0, got).CopyTo(_pcm);
+                _pcm.AsSpan(got, want - got).Clear();
+                SendFrame(want);
+            }
+        }
+    }
+
+    private void Adapt()
+    {
+        BitrateDecision d = _controller.Current;
+        _encoder.Bitrate = d.Bitrate;
+        _encoder.UseInbandFec = d.UseInbandFec;
+        _encoder.PacketLossPercent = d.PacketLossPercent;
+        if (d.FrameMilliseconds != _encoder.FrameMilliseconds)
+        {
+            _encoder.FrameMilliseconds = d.FrameMilliseconds;
+            TimeSpan period = TimeSpan.FromMilliseconds(d.FrameMilliseconds);
+            _sendTimer?.Change(period, period);
+        }
+    }
+
+    private void SendFrame(int samples)
+    {
+        int opusLength = _encoder.Encode(_pcm.AsSpan(0, samples), _opus);
+        var header = new RtpHeader(_options.PayloadType, _sequence++, _timestamp, LocalSsrc);
+        _timestamp += (uint)samples;
+        if (!RtpPacketWriter.TryWrite(_send, header, _opus.AsSpan(0, opusLength), out int rtpLength) ||
+            _sendSrtp.Protect(_send, rtpLength, out int srtpLength) != SrtpResult.Ok)
+        {
+            LogPacketFailed(_logger, opusLength);
+            return;
+        }
+
+        _senderStats.OnPacketSent(opusLength);
+        _packetsSent++;
+        _payloadBytesSent += opusLength;
+        _transport.Send(_send.AsSpan(0, srtpLength));
+    }
+
+    private void OnPlayoutTick()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _playoutTimer is null)
+            {
+                return;
+            }
+
+            if (_pendingWrite is { IsCompleted: false })
+            {
+                _underruns++; // the sink is behind: drop this frame rather than queue without bound
+                _jitter.Pull(_playout[_playoutIndex], Now());
+                return;
+            }
+
+            short[] frame = _playout[_playoutIndex];
+            _playoutIndex ^= 1;
+            _jitter.Pull(frame, Now());
+            _pendingWrite = PendingOrNull(_sink.WriteAsync(frame));
+        }
+    }
+
+    private void OnRtcpTick()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _rtcpTimer is null)
+            {
+                return;
+            }
+
+            Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[1];
+            int count = _rtpReceiver.TryCreateReportBlock(_time.GetTimestamp(), out blocks[0]) ? 1 : 0;
+            int length;
+            if (_packetsSent > 0)
+            {
+                RtcpSenderReport.TryWrite(_send, LocalSsrc, _senderStats.CreateSenderInfo(_timestamp), blocks[..count], out length);
+            }
+            else
+            {
+                RtcpReceiverReport.TryWrite(_send, LocalSsrc, blocks[..count], out length);
+            }
+
+            RtcpSourceDescription.TryWriteCname(_send.AsSpan(length), LocalSsrc, _cname, out int sdes);
+            length += sdes;
+            if (_sendSrtp.ProtectRtcp(_send, length, out int protectedLength) == SrtpResult.Ok)
+            {
+                _transport.Send(_send.AsSpan(0, protectedLength));
+            }
+        }
+    }
+}

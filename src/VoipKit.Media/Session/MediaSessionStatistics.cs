@@ -1,0 +1,42 @@
+using VoipKit.Media.Adaptation;
+using VoipKit.Media.Jitter;
+using VoipKit.Media.Rtp;
+
+namespace VoipKit.Media.Session;
+
+/// <summary>
+/// A snapshot of a <see cref="MediaSession"/>, grouped like WebRTC's getStats for audio:
+/// inbound-rtp (<see cref="Inbound"/>, <see cref="Playout"/>), outbound-rtp and remote-inbound-rtp.
+/// </summary>
+public sealed record MediaSessionStatistics
+{
+    /// <summary>RFC 3550 reception statistics of the remote stream (packets, loss, jitter).</summary>
+    public required RtpReceiveStatistics? Inbound { get; init; }
+
+    /// <summary>Jitter buffer and playout statistics (delay, concealment, FEC, time-stretching).</summary>
+    public required JitterBufferStatistics Playout { get; init; }
+
+    /// <summary>RTP packets sent.</summary>
+    public required long PacketsSent { get; init; }
+
+    /// <summary>RTP payload bytes sent.</summary>
+    public required long PayloadBytesSent { get; init; }
+
+    /// <summary>What the bitrate controller asks of the encoder now.</summary>
+    public required BitrateDecision Target { get; init; }
+
+    /// <summary>The remote side's fraction lost of our stream in its last report, 0–1 (remote-inbound-rtp).</summary>
+    public required double RemoteFractionLost { get; init; }
+
+    /// <summary>Round-trip time from RTCP (remote-inbound-rtp roundTripTime), when known.</summary>
+    public required TimeSpan? RoundTripTime { get; init; }
+
+    /// <summary>Packets SRTP rejected (authentication failures, replays) and RTP/RTCP packets dropped as malformed.</summary>
+    public required long PacketsRejected { get; init; }
+
+    /// <summary>Frames the audio source could not deliver in time, and frames the sink could not take.</summary>
+    public required long AudioUnderruns { get; init; }
+
+    /// <summary>E-model MOS estimate of what this side hears (ITU-T G.107).</summary>
+    public required double MosEstimate { get; init; }
+}

@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
+using VoipKit.Audio;
+using VoipKit.Crypto;
+using VoipKit.Media.Session;
+using VoipKit.Media.Simulation;
+
+namespace VoipKit.Media.Tests.Session;
+
+public class MediaSessionTests
+{
+    /// <summary>Two sessions talking over a simulated network both ways, in virtual time.</summary>
+    private sealed class Call : IAsyncDisposable
+    {
+        private readonly SimulatedPath _ab;
+        private readonly SimulatedPath _ba;
+
+        public Call(NetworkProfile profile, int seconds, int seed = 1)
+        {
+            Time = new FakeTimeProvider();
+            byte[] k1 = RandomNumberGenerator.GetBytes(16), s1 = RandomNumberGenerator.GetBytes(12);
+            byte[] k2 = RandomNumberGenerator.GetBytes(16), s2 = RandomNumberGenerator.GetBytes(12);
+            SinkA = new MemoryAudioSink();
+            SinkB = new MemoryAudioSink();
+            var toB = new PathTransport();
+            var toA = new PathTransport();
+            A = new MediaSession(Options(k1, s1, k2, s2), new SpeechLikeSource(1, TimeSpan.FromSeconds(seconds + 5)), SinkA, toB);
+            B = new MediaSession(Options(k2, s2, k1, s1), new SpeechLikeSource(2, TimeSpan.FromSeconds(seconds + 5)), SinkB, toA);
+            _ab = new SimulatedPath(profile, seed, Time, p => B.OnPacketReceived(p));
+            _ba = new SimulatedPath(profile, seed + 1000, Time, p => A.OnPacketReceived(p));
+            toB.Path = _ab;
+            toA.Path = _ba;
+        }
+
+        public FakeTimeProvider Time { get; }
+
+        public MediaSession A { get; }
+
+        public MediaSession B { get; }
+
+        public MemoryAudioSink SinkA { get; }
+
+        public MemoryAudioSink SinkB { get; }
+
+        public LinkStatistics AtoB => _ab.Statistics;
+
+        private MediaSessionOptions Options(byte[] sendKey, byte[] sendSalt, byte[] receiveKey, byte[] receiveSalt) => new()
+        {
+            Profile = SrtpProtectionProfile.AeadAes128Gcm,
+            SendMasterKey = sendKey,
+            SendMasterSalt = sendSalt,
+            ReceiveMasterKey = receiveKey,
+            ReceiveMasterSalt = receiveSalt,
+            TimeProvider = Time,
+        };
+
+        public async Task StartAsync()
+        {
+            await A.StartAsync();
+            await B.StartAsync();
+        }
+
+        public void Run(TimeSpan duration, Action<int>? everySecond = null)
+        {
+            long steps = (long)duration.TotalMilliseconds;
+            for (long ms = 1; ms <= steps; ms++)
+            {
+                Time.Advance(TimeSpan.FromMilliseconds(1));
+                if (ms % 1000 == 0)
+                {
+                    everySecond?.Invoke((int)(ms / 1000));
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+            _ab.Dispose();
+            _ba.Dispose();
+        }
+
+        private sealed class PathTransport : IMediaTransport
+        {
+            public SimulatedPath? Path { get; set; }
+
+            public void Send(ReadOnlySpan<byte> packet) => Path!.Send(packet);
+        }
+    }
+
+    private static string Describe(MediaSessionStatistics s) =>
+        $"{s.Playout}\nmean delay {s.Playout.MeanDelay.TotalMilliseconds:F1} ms, concealment {s.Playout.ConcealmentRatio:P2}, target {s.Target}, RTT {s.RoundTripTime}, remote loss {s.RemoteFractionLost:P1}, rejected {s.PacketsRejected}, underruns {s.AudioUnderruns}, MOS {s.MosEstimate:F2}";
+
+    [Fact]
+    public async Task Clean_network_both_ways_no_concealment_low_delay()
+    {
+        await using var call = new Call(NetworkProfile.Clean, 60);
+        await call.StartAsync();
+        call.Run(TimeSpan.FromSeconds(60));
+        foreach (MediaSession s in new[] { call.A, call.B })
+        {
+            MediaSessionStatistics st = s.GetStatistics();
+            Assert.True(st.Playout.ConcealedSamples == 0, Describe(st));
+            Assert.True(st.Playout.MeanDelay <= TimeSpan.FromMilliseconds(40), Describe(st));
+            Assert.True(st.PacketsSent >= 2990, Describe(st));
+            Assert.Equal(0, st.PacketsRejected);
+            Assert.NotNull(st.RoundTripTime);
+            Assert.InRange(st.RoundTripTime!.Value.TotalMilliseconds, 35, 60); // 2 x 20 ms one way
+            Assert.True(st.MosEstimate > 4.2, Describe(st));
+        }
+
+        // What B heard is A's speech: about 60 s of it, and not silence.
+        Assert.InRange(call.SinkB.Count, 59 * 48_000, 60 * 48_000);
+        Assert.True(OpusRms(call.SinkB.Samples) > 1000);
+    }
+
+    [Fact]
+    public async Task Wifi_jitter_conceals_at_most_two_percent_at_under_100ms()
+    {
+        await using var call = new Call(NetworkProfile.WifiJitter, 60);
+        await call.StartAsync();
+        call.Run(TimeSpan.FromSeconds(60));
+        MediaSessionStatistics st = call.B.GetStatistics();
+        Assert.True(st.Playout.ConcealmentRatio <= 0.02, Describe(st));
+        Assert.True(st.Playout.MeanDelay <= TimeSpan.FromMilliseconds(100), Describe(st));
+    }
+
+    [Fact]
+    public async Task Lossy_10_fec_recovers_at_least_40_percent_of_lost_frames()
+    {
+        await using var call = new Call(NetworkProfile.Lossy10, 60);
+        await call.StartAsync();
+        call.Run(TimeSpan.FromSeconds(60));
+        MediaSessionStatistics st = call.B.GetStatistics();
+        long lost = call.AtoB.Lost;
+        Assert.True(lost > 200, Describe(st));
+        Assert.True(st.Playout.FecPacketsReceived >= 0.4 * lost, $"{st.Playout.FecPacketsReceived} of {lost} rebuilt\n{Describe(st)}");
+        // A's controller saw B's reports: FEC on, and a loss hint near the path's 10 %.
+        MediaSessionStatistics sender = call.A.GetStatistics();
+        Assert.True(sender.Target.UseInbandFec, Describe(sender));
+        Assert.InRange(sender.Target.PacketLossPercent, 4, 20);
+    }
+
+    [Fact]
+    public async Task Steady_clean_network_shows_no_bitrate_oscillation()
+    {
+        await using var call = new Call(NetworkProfile.Clean, 40);
+        await call.StartAsync();
+        var bitrates = new List<int>();
+        call.Run(TimeSpan.FromSeconds(40), s => bitrates.Add(call.A.GetStatistics().Target.Bitrate));
+        // Rising or flat, never down: no oscillation.
+        for (int i = 1; i < bitrates.Count; i++)
+        {
+            Assert.True(bitrates[i] >= bitrates[i - 1], string.Join(", ", bitrates));
+        }
+    }
+
+    [Fact]
+    public async Task A_garbage_packet_is_counted_and_the_next_good_one_still_plays()
+    {
+        await using var call = new Call(NetworkProfile.Clean, 5);
+        await call.StartAsync();
+        call.Run(TimeSpan.FromSeconds(2));
+        byte[] junk = RandomNumberGenerator.GetBytes(200);
+        junk[0] = 0x80;
+        junk[1] = 111;
+        call.B.OnPacketReceived(junk);
+        call.B.OnPacketReceived(junk.AsSpan(0, 5));
+        call.B.OnPacketReceived(new byte[3000]);
+        junk[1] = 200; // looks like RTCP
+        call.B.OnPacketReceived(junk);
+        call.Run(TimeSpan.FromSeconds(2));
+        MediaSessionStatistics st = call.B.GetStatistics();
+        Assert.Equal(4, st.PacketsRejected);
+        Assert.True(st.Playout.ConcealedSamples == 0, Describe(st));
+    }
+
+    private static double OpusRms(ReadOnlySpan<short> x)
+    {
+        double sum = 0;
+        foreach (short v in x)
+        {
+            sum += (double)v * v;
+        }
+
+        return Math.Sqrt(sum / Math.Max(1, x.Length));
+    }
+}
