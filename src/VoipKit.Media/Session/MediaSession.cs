@@ -71,6 +71,20 @@ public sealed partial class MediaSession : IAsyncDisposable
     private long _rejected;
     private long _underruns;
     private RtcpReportBlock? _lastFedReport;
+
+    // Transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-extensions-01):
+    // what we sent, by transport sequence number, and what arrived from the other side.
+    private const byte TwccExtensionId = 3;
+    private const int TwccHistory = 1024;
+    private readonly (TimeSpan Sent, int Bytes)[] _twccSent = new (TimeSpan, int)[TwccHistory];
+    private readonly long[] _twccArrivals = new long[TwccHistory];
+    private readonly TwccPacketReport[] _twccReports = new TwccPacketReport[TwccHistory];
+    private ushort _twccNext;
+    private RtpSequenceUnwrapper _twccUnwrapper;
+    private long _twccBase = -1;     // first transport sequence not yet reported
+    private long _twccHighest = -1;  // highest transport sequence received
+    private byte _twccFeedbackCount;
+    private ITimer? _twccTimer;
     private bool _started;
     private bool _disposed;
 
@@ -101,7 +115,7 @@ public sealed partial class MediaSession : IAsyncDisposable
         _controller = new BitrateController(options.Bitrate);
         _rtpReceiver = new RtpReceiver(new RtpReceiverOptions { LocalSsrc = LocalSsrc, RemoteSsrc = options.RemoteSsrc, MinSequential = 1 }, _time);
         _senderStats = new RtpSenderStatistics(LocalSsrc, _time);
-        _rtcpReceiver = new RtcpReceiver(_rtpReceiver, _senderStats, allowReducedSize: true);
+        _rtcpReceiver = new RtcpReceiver(_rtpReceiver, _senderStats, allowReducedSize: true, new FeedbackSink(this));
         _cname = System.Text.Encoding.UTF8.GetBytes(options.Cname ?? $"voipkit-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
         // RFC 3550 5.1: random initial sequence number and timestamp.
         _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
@@ -147,6 +161,8 @@ public sealed partial class MediaSession : IAsyncDisposable
 
         _playoutTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnPlayoutTick(), this, AudioFormat.FrameDuration, AudioFormat.FrameDuration);
         _rtcpTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnRtcpTick(), this, _options.RtcpInterval, _options.RtcpInterval);
+        TimeSpan feedbackInterval = TimeSpan.FromMilliseconds(100);
+        _twccTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnTwccTick(), this, feedbackInterval, feedbackInterval);
         LogStarted(_logger, LocalSsrc, _options.Profile, _encoder.Implementation);
     }
 
@@ -202,6 +218,11 @@ public sealed partial class MediaSession : IAsyncDisposable
                 return;
             }
 
+            if (TransportSequenceNumberExtension.TryRead(rtp, TwccExtensionId, out ushort transportSequence))
+            {
+                RecordArrival(transportSequence, now);
+            }
+
             _jitter.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Ssrc, rtp.Payload, now);
         }
     }
@@ -244,8 +265,8 @@ public sealed partial class MediaSession : IAsyncDisposable
         ITimer?[] timers;
         lock (_gate)
         {
-            timers = [_sendTimer, _playoutTimer, _rtcpTimer];
-            _sendTimer = _playoutTimer = _rtcpTimer = null;
+            timers = [_sendTimer, _playoutTimer, _rtcpTimer, _twccTimer];
+            _sendTimer = _playoutTimer = _rtcpTimer = _twccTimer = null;
         }
 
         foreach (ITimer? t in timers)
@@ -312,6 +333,11 @@ public sealed partial class MediaSession : IAsyncDisposable
 
     // Most sinks accept a frame synchronously; only a write still running is kept to wait on.
     private static Task? PendingOrNull(ValueTask write) => write.IsCompletedSuccessfully ? null : write.AsTask();
+
+    private sealed class FeedbackSink(MediaSession session) : RtcpFeedbackHandler
+    {
+        public override void OnTransportWideFeedback(in RtcpTransportWideFeedback feedback) => session.OnTransportWideFeedback(feedback);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media session started: SSRC {Ssrc}, {Profile}, Opus on {Implementation}")]
     private static partial void LogStarted(ILogger logger, uint ssrc, SrtpProtectionProfile profile, OpusImplementation implementation);
@@ -418,13 +444,19 @@ public sealed partial class MediaSession : IAsyncDisposable
         int opusLength = _encoder.Encode(_pcm.AsSpan(0, samples), _opus);
         var header = new RtpHeader(_options.PayloadType, _sequence++, _timestamp, LocalSsrc);
         _timestamp += (uint)samples;
-        if (!RtpPacketWriter.TryWrite(_send, header, _opus.AsSpan(0, opusLength), out int rtpLength) ||
-            _sendSrtp.Protect(_send, rtpLength, out int srtpLength) != SrtpResult.Ok)
+        ushort transportSequence = _twccNext++;
+        int rtpLength = 0;
+        bool written = RtpPacketWriter.TryCreate(_send, header, [], out RtpPacketWriter writer) &&
+            TransportSequenceNumberExtension.TryAdd(ref writer, TwccExtensionId, transportSequence) &&
+            writer.TryWritePayload(_opus.AsSpan(0, opusLength)) &&
+            writer.TryComplete(0, out rtpLength);
+        if (!written || _sendSrtp.Protect(_send, rtpLength, out int srtpLength) != SrtpResult.Ok)
         {
             LogPacketFailed(_logger, opusLength);
             return;
         }
 
+        _twccSent[transportSequence % TwccHistory] = (Now(), srtpLength + 28);
         _senderStats.OnPacketSent(opusLength);
         _packetsSent++;
         _payloadBytesSent += opusLength;
@@ -451,6 +483,86 @@ public sealed partial class MediaSession : IAsyncDisposable
             _playoutIndex ^= 1;
             _jitter.Pull(frame, Now());
             _pendingWrite = PendingOrNull(_sink.WriteAsync(frame));
+        }
+    }
+
+    private void RecordArrival(ushort transportSequence, TimeSpan now)
+    {
+        long ext = _twccUnwrapper.Unwrap(transportSequence);
+        if (_twccBase < 0)
+        {
+            _twccBase = ext;
+            Array.Fill(_twccArrivals, -1);
+        }
+
+        if (ext < _twccBase || ext >= _twccBase + TwccHistory)
+        {
+            return; // already reported, or too far ahead to track
+        }
+
+        _twccArrivals[ext % TwccHistory] = (long)now.TotalMicroseconds;
+        _twccHighest = Math.Max(_twccHighest, ext);
+    }
+
+    private void OnTwccTick()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _twccTimer is null || _twccBase < 0 || _twccHighest < _twccBase || _rtpReceiver.RemoteSsrc is not uint remote)
+            {
+                return;
+            }
+
+            // Report from the first unreported packet that arrived, up to the highest one.
+            while (_twccBase <= _twccHighest && _twccArrivals[_twccBase % TwccHistory] < 0)
+            {
+                _twccBase++;
+            }
+
+            int count = (int)Math.Min(_twccHighest - _twccBase + 1, 200);
+            if (count <= 0)
+            {
+                return;
+            }
+
+            Span<long> arrivals = stackalloc long[count];
+            for (int i = 0; i < count; i++)
+            {
+                arrivals[i] = _twccArrivals[(_twccBase + i) % TwccHistory];
+            }
+
+            if (RtcpTransportWideFeedback.TryComputeReports((ushort)_twccBase, arrivals, _twccReports, out int reference) &&
+                RtcpTransportWideFeedback.TryWrite(_send, LocalSsrc, remote, reference, _twccFeedbackCount++, _twccReports.AsSpan(0, count), out int length) &&
+                _sendSrtp.ProtectRtcp(_send, length, out int protectedLength) == SrtpResult.Ok)
+            {
+                _transport.Send(_send.AsSpan(0, protectedLength));
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                _twccArrivals[(_twccBase + i) % TwccHistory] = -1;
+            }
+
+            _twccBase += count;
+        }
+    }
+
+    private void OnTransportWideFeedback(in RtcpTransportWideFeedback feedback)
+    {
+        // Called under _gate from OnPacketReceived: turn the reports into the controller's per-packet feedback.
+        TimeSpan arrival = RtcpTransportWideFeedback.ReferenceTimeUnit * feedback.ReferenceTime;
+        foreach (TwccPacketReport report in feedback)
+        {
+            (TimeSpan sent, int bytes) = _twccSent[report.SequenceNumber % TwccHistory];
+            if (report.Received)
+            {
+                arrival += report.DeltaTime;
+                _controller.OnPacketFeedback(sent, arrival, bytes);
+            }
+            else
+            {
+                _controller.OnPacketFeedback(sent, null, bytes);
+            }
         }
     }
 

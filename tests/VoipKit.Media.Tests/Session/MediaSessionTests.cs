@@ -143,6 +143,32 @@ public class MediaSessionTests
     }
 
     [Fact]
+    public async Task Congested_64k_settles_under_the_cap_within_5s_and_loses_little_after()
+    {
+        await using var call = new Call(NetworkProfile.Congested64K, 40);
+        await call.StartAsync();
+        var perSecond = new List<(long Sent, long Lost, long Bytes)>();
+        long lastSent = 0, lastDropped = 0, lastBytes = 0;
+        call.Run(TimeSpan.FromSeconds(40), s =>
+        {
+            LinkStatistics l = call.AtoB;
+            MediaSessionStatistics a = call.A.GetStatistics();
+            long bytes = a.PayloadBytesSent + (a.PacketsSent * 50); // payload plus RTP, SRTP, UDP and IP headers
+            perSecond.Add((l.Sent - lastSent, l.QueueDrops + l.Lost - lastDropped, bytes - lastBytes));
+            lastSent = l.Sent;
+            lastDropped = l.QueueDrops + l.Lost;
+            lastBytes = bytes;
+        });
+        string trace = string.Join(", ", perSecond.Select(p => $"{p.Bytes * 8 / 1000}k/{p.Lost}"));
+        var settled = perSecond.Skip(5).ToList();
+        Assert.True(settled.Average(p => p.Bytes * 8.0) <= 64_000, trace);
+        double loss = settled.Sum(p => p.Lost) / (double)settled.Sum(p => p.Sent);
+        Assert.True(loss < 0.02, $"loss after 5 s {loss:P1}: {trace}");
+        MediaSessionStatistics b = call.B.GetStatistics();
+        Assert.True(b.Playout.ConcealmentRatio < 0.02, Describe(b));
+    }
+
+    [Fact]
     public async Task Steady_clean_network_shows_no_bitrate_oscillation()
     {
         await using var call = new Call(NetworkProfile.Clean, 40);
