@@ -13,6 +13,7 @@ internal sealed class SipClientInviteTransaction : SipClientTransaction
     private readonly TimerSlot _a;
     private readonly TimerSlot _b;
     private readonly TimerSlot _end;
+    private readonly TimerSlot _c;
     private TimeSpan _interval;
     private SipRequest? _ack;
     private bool _provisionalSeen;
@@ -26,6 +27,7 @@ internal sealed class SipClientInviteTransaction : SipClientTransaction
         _a = NewTimer(OnTimerA);
         _b = NewTimer(OnTimerB);
         _end = NewTimer(OnTimerEnd);
+        _c = NewTimer(OnTimerC);
     }
 
     internal override void Start()
@@ -103,6 +105,7 @@ internal sealed class SipClientInviteTransaction : SipClientTransaction
                     }
 
                     _provisionalSeen = true;
+                    _c.Start(Options.InviteProceedingTimeout);
                     if (_cancelResult is not null && !_cancelSent)
                     {
                         _cancelSent = true;
@@ -114,6 +117,7 @@ internal sealed class SipClientInviteTransaction : SipClientTransaction
                 case SipTransactionState.Calling or SipTransactionState.Proceeding:
                     _a.Stop();
                     _b.Stop();
+                    _c.Stop();
                     if (_cancelResult is not null && !_cancelSent)
                     {
                         _cancelSent = true;
@@ -221,6 +225,14 @@ internal sealed class SipClientInviteTransaction : SipClientTransaction
         cancelNotSent?.TrySetResult(SipTransactionResult.NotSent);
         Complete(SipTransactionResult.TimedOut);
         Layer.ReportFailure(this, SipTransactionResult.TimedOut);
+    }
+
+    private void OnTimerC()
+    {
+        if (State == SipTransactionState.Proceeding)
+        {
+            _ = CancelAsync(); // its result reaches the TU through Completion (487, or a timeout 64*T1 later)
+        }
     }
 
     private void OnTimerEnd()

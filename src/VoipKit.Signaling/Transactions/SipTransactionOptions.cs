@@ -18,6 +18,12 @@ internal sealed record SipTransactionOptions
     /// <summary>Timer D on unreliable transports (at least 32 s).</summary>
     public TimeSpan TimerD { get; init; } = TimeSpan.FromSeconds(32);
 
+    /// <summary>
+    /// How long a client INVITE may stay in Proceeding without a new provisional response before the transaction
+    /// cancels it itself (like a proxy's timer C, RFC 3261 16.6); keeps the table bounded when a peer never answers.
+    /// </summary>
+    public TimeSpan InviteProceedingTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Cap on live transactions; new requests beyond it get 503 and new client requests are refused.</summary>
     public int MaxTransactions { get; init; } = 10_000;
 
