@@ -223,4 +223,20 @@ public class ClientTransactionTests
         Assert.Equal([0, 0.1, 0.3, 0.7, 1.1, 1.5], times.Take(6).ToList());
         Assert.Equal(0, kit.Layer.Count); // F = 6.4 s
     }
+
+    [Fact]
+    public void Responses_without_branch_or_CSeq_are_dropped()
+    {
+        using var kit = new TransactionTestKit();
+        SipRequest invite = Request(SipMethods.Invite);
+        SipClientTransaction tx = kit.Layer.SendRequest(invite, Remote);
+        SipResponse broken = ResponseTo(invite, 180);
+        broken.RemoveHeaders(SipHeaderNames.CSeq);
+        kit.Layer.OnMessageReceived(broken, Remote);
+        SipResponse noBranch = ResponseTo(invite, 180);
+        noBranch.SetHeader(SipHeaderNames.Via, "SIP/2.0/UDP 192.0.2.1:5060");
+        kit.Layer.OnMessageReceived(noBranch, Remote);
+        Assert.Equal(SipTransactionState.Calling, tx.State);
+        Assert.Empty(kit.Unmatched);
+    }
 }

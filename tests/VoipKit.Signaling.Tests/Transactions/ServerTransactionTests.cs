@@ -241,4 +241,49 @@ public class ServerTransactionTests
             Assert.Equal(0, kit.Layer.Count);
         }
     }
+
+    [Fact]
+    public void A_retransmitted_invite_after_the_automatic_100_gets_the_100_again()
+    {
+        (TransactionTestKit kit, List<SipServerTransaction> received) = Server();
+        using (kit)
+        {
+            kit.Layer.OnMessageReceived(Request(SipMethods.Invite), Remote);
+            kit.Advance(0.5, 10);
+            kit.Layer.OnMessageReceived(Request(SipMethods.Invite), Remote);
+            Assert.Equal(2, kit.Sender.CountOf(m => IsStatus(m, 100)));
+            Assert.Single(received);
+        }
+    }
+
+    [Fact]
+    public void An_ACK_from_another_sent_by_does_not_match_the_INVITE()
+    {
+        (TransactionTestKit kit, List<SipServerTransaction> received) = Server();
+        using (kit)
+        {
+            kit.Layer.OnMessageReceived(Request(SipMethods.Invite), Remote);
+            received[0].Respond(486, "t1");
+            kit.Layer.OnMessageReceived(Request(SipMethods.Ack, sentBy: "192.0.2.77:5060"), Remote);
+            Assert.Single(kit.Unmatched);
+            Assert.Equal(SipTransactionState.Completed, received[0].State);
+            kit.Layer.OnMessageReceived(Request(SipMethods.Ack), Remote);
+            Assert.Equal(SipTransactionState.Confirmed, received[0].State);
+        }
+    }
+
+    [Fact]
+    public async Task Invite_transport_error_on_the_final_is_reported_to_the_TU()
+    {
+        (TransactionTestKit kit, List<SipServerTransaction> received) = Server();
+        using (kit)
+        {
+            kit.Layer.OnMessageReceived(Request(SipMethods.Invite), Remote);
+            kit.Sender.FailWith = new System.Net.Sockets.SocketException(10065);
+            received[0].Respond(486, "t1");
+            Assert.Equal(SipTransactionOutcome.TransportError, (await received[0].Completion).Outcome);
+            Assert.Equal(SipTransactionOutcome.TransportError, Assert.Single(kit.Failures).Outcome);
+            Assert.Equal(0, kit.Layer.Count);
+        }
+    }
 }
