@@ -75,4 +75,32 @@ public class TransactionTableTests
         kit.Advance(40, 500);
         Assert.Single(kit.Sender.Sent);
     }
+
+    [Fact]
+    public async Task Concurrent_traffic_from_many_threads_drains_the_table()
+    {
+        using var kit = new TransactionTestKit();
+        var clients = new System.Collections.Concurrent.ConcurrentBag<SipClientTransaction>();
+        kit.Layer.RequestReceived = tx => tx.Respond(tx.Request.Method == SipMethods.Invite ? 486 : 200, "t");
+        Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            string method = i % 2 == 0 ? SipMethods.Invite : SipMethods.Options;
+            SipRequest request = Request(method, branch: "z9hG4bKc" + i);
+            clients.Add(kit.Layer.SendRequest(request, Remote));
+            kit.Layer.OnMessageReceived(ResponseTo(request, i % 2 == 0 ? 486 : 200), Remote);
+            SipRequest incoming = Request(method, branch: "z9hG4bKs" + i);
+            kit.Layer.OnMessageReceived(incoming, Remote);
+            kit.Layer.OnMessageReceived(Request(method, branch: "z9hG4bKs" + i), Remote); // retransmission
+            if (method == SipMethods.Invite)
+            {
+                kit.Layer.OnMessageReceived(Request(SipMethods.Ack, branch: "z9hG4bKs" + i), Remote);
+            }
+        });
+
+        kit.Advance(40, 500);
+        Assert.Equal(0, kit.Layer.Count);
+        Assert.Equal(400, clients.Count);
+        await Task.WhenAll(clients.Select(c => c.Completion));
+        Assert.All(clients, c => Assert.Equal(SipTransactionOutcome.Response, c.Completion.Result.Outcome));
+    }
 }

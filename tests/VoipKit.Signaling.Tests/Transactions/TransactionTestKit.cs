@@ -24,7 +24,11 @@ internal sealed class FakeSender(FakeTimeProvider time, bool reliable) : ISipMes
             return ValueTask.FromException(ex);
         }
 
-        Sent.Add((message, destination, time.GetUtcNow() - _start));
+        lock (Sent)
+        {
+            Sent.Add((message, destination, time.GetUtcNow() - _start));
+        }
+
         return ValueTask.CompletedTask;
     }
 
