@@ -72,18 +72,7 @@ public sealed partial class MediaSession : IAsyncDisposable
     private long _underruns;
     private RtcpReportBlock? _lastFedReport;
 
-    // Transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-extensions-01):
-    // what we sent, by transport sequence number, and what arrived from the other side.
-    private const byte TwccExtensionId = 3;
-    private const int TwccHistory = 1024;
-    private readonly (TimeSpan Sent, int Bytes)[] _twccSent = new (TimeSpan, int)[TwccHistory];
-    private readonly long[] _twccArrivals = new long[TwccHistory];
-    private readonly TwccPacketReport[] _twccReports = new TwccPacketReport[TwccHistory];
-    private ushort _twccNext;
-    private RtpSequenceUnwrapper _twccUnwrapper;
-    private long _twccBase = -1;     // first transport sequence not yet reported
-    private long _twccHighest = -1;  // highest transport sequence received
-    private byte _twccFeedbackCount;
+    private readonly TransportFeedback _transportFeedback = new();
     private ITimer? _twccTimer;
     private bool _started;
     private bool _disposed;
@@ -218,9 +207,9 @@ public sealed partial class MediaSession : IAsyncDisposable
                 return;
             }
 
-            if (TransportSequenceNumberExtension.TryRead(rtp, TwccExtensionId, out ushort transportSequence))
+            if (TransportSequenceNumberExtension.TryRead(rtp, TransportFeedback.ExtensionId, out ushort transportSequence))
             {
-                RecordArrival(transportSequence, now);
+                _transportFeedback.OnArrival(transportSequence, now);
             }
 
             _jitter.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Ssrc, rtp.Payload, now);
@@ -336,7 +325,8 @@ public sealed partial class MediaSession : IAsyncDisposable
 
     private sealed class FeedbackSink(MediaSession session) : RtcpFeedbackHandler
     {
-        public override void OnTransportWideFeedback(in RtcpTransportWideFeedback feedback) => session.OnTransportWideFeedback(feedback);
+        // Called under the session's lock, from OnPacketReceived.
+        public override void OnTransportWideFeedback(in RtcpTransportWideFeedback feedback) => session._transportFeedback.OnFeedback(feedback, session._controller);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media session started: SSRC {Ssrc}, {Profile}, Opus on {Implementation}")]
@@ -444,10 +434,10 @@ public sealed partial class MediaSession : IAsyncDisposable
         int opusLength = _encoder.Encode(_pcm.AsSpan(0, samples), _opus);
         var header = new RtpHeader(_options.PayloadType, _sequence++, _timestamp, LocalSsrc);
         _timestamp += (uint)samples;
-        ushort transportSequence = _twccNext++;
+        ushort transportSequence = _transportFeedback.NextSequence();
         int rtpLength = 0;
         bool written = RtpPacketWriter.TryCreate(_send, header, [], out RtpPacketWriter writer) &&
-            TransportSequenceNumberExtension.TryAdd(ref writer, TwccExtensionId, transportSequence) &&
+            TransportSequenceNumberExtension.TryAdd(ref writer, TransportFeedback.ExtensionId, transportSequence) &&
             writer.TryWritePayload(_opus.AsSpan(0, opusLength)) &&
             writer.TryComplete(0, out rtpLength);
         if (!written || _sendSrtp.Protect(_send, rtpLength, out int srtpLength) != SrtpResult.Ok)
@@ -456,7 +446,7 @@ public sealed partial class MediaSession : IAsyncDisposable
             return;
         }
 
-        _twccSent[transportSequence % TwccHistory] = (Now(), srtpLength + 28);
+        _transportFeedback.OnSent(transportSequence, Now(), srtpLength + 28);
         _senderStats.OnPacketSent(opusLength);
         _packetsSent++;
         _payloadBytesSent += opusLength;
@@ -486,82 +476,15 @@ public sealed partial class MediaSession : IAsyncDisposable
         }
     }
 
-    private void RecordArrival(ushort transportSequence, TimeSpan now)
-    {
-        long ext = _twccUnwrapper.Unwrap(transportSequence);
-        if (_twccBase < 0)
-        {
-            _twccBase = ext;
-            Array.Fill(_twccArrivals, -1);
-        }
-
-        if (ext < _twccBase || ext >= _twccBase + TwccHistory)
-        {
-            return; // already reported, or too far ahead to track
-        }
-
-        _twccArrivals[ext % TwccHistory] = (long)now.TotalMicroseconds;
-        _twccHighest = Math.Max(_twccHighest, ext);
-    }
-
     private void OnTwccTick()
     {
         lock (_gate)
         {
-            if (_disposed || _twccTimer is null || _twccBase < 0 || _twccHighest < _twccBase || _rtpReceiver.RemoteSsrc is not uint remote)
-            {
-                return;
-            }
-
-            // Report from the first unreported packet that arrived, up to the highest one.
-            while (_twccBase <= _twccHighest && _twccArrivals[_twccBase % TwccHistory] < 0)
-            {
-                _twccBase++;
-            }
-
-            int count = (int)Math.Min(_twccHighest - _twccBase + 1, 200);
-            if (count <= 0)
-            {
-                return;
-            }
-
-            Span<long> arrivals = stackalloc long[count];
-            for (int i = 0; i < count; i++)
-            {
-                arrivals[i] = _twccArrivals[(_twccBase + i) % TwccHistory];
-            }
-
-            if (RtcpTransportWideFeedback.TryComputeReports((ushort)_twccBase, arrivals, _twccReports, out int reference) &&
-                RtcpTransportWideFeedback.TryWrite(_send, LocalSsrc, remote, reference, _twccFeedbackCount++, _twccReports.AsSpan(0, count), out int length) &&
+            if (!_disposed && _twccTimer is not null && _rtpReceiver.RemoteSsrc is uint remote &&
+                _transportFeedback.TryWriteFeedback(_send, LocalSsrc, remote, out int length) &&
                 _sendSrtp.ProtectRtcp(_send, length, out int protectedLength) == SrtpResult.Ok)
             {
                 _transport.Send(_send.AsSpan(0, protectedLength));
-            }
-
-            for (int i = 0; i < count; i++)
-            {
-                _twccArrivals[(_twccBase + i) % TwccHistory] = -1;
-            }
-
-            _twccBase += count;
-        }
-    }
-
-    private void OnTransportWideFeedback(in RtcpTransportWideFeedback feedback)
-    {
-        // Called under _gate from OnPacketReceived: turn the reports into the controller's per-packet feedback.
-        TimeSpan arrival = RtcpTransportWideFeedback.ReferenceTimeUnit * feedback.ReferenceTime;
-        foreach (TwccPacketReport report in feedback)
-        {
-            (TimeSpan sent, int bytes) = _twccSent[report.SequenceNumber % TwccHistory];
-            if (report.Received)
-            {
-                arrival += report.DeltaTime;
-                _controller.OnPacketFeedback(sent, arrival, bytes);
-            }
-            else
-            {
-                _controller.OnPacketFeedback(sent, null, bytes);
             }
         }
     }
