@@ -62,7 +62,13 @@ public sealed class BitrateController
         // options bound the codec, so the link bounds add the overhead at 60 ms and 20 ms frames.
         _minLinkRate = _options.MinBitrate + Overhead(60);
         _maxLinkRate = _options.MaxBitrate + Overhead(20);
-        _lossBased = _options.StartBitrate + Overhead(20);
+        if (_options.PreferredFrameMilliseconds is not (10 or 20 or 40 or 60))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.PreferredFrameMilliseconds, "Opus frames for calls are 10, 20, 40 or 60 ms.");
+        }
+
+        _frameMs = _options.PreferredFrameMilliseconds;
+        _lossBased = _options.StartBitrate + Overhead(_frameMs);
         _delayBased = _maxLinkRate;
     }
 
@@ -321,12 +327,14 @@ public sealed class BitrateController
         // Frame duration: longer frames when the link rate leaves too little for the codec
         // after per-packet overhead (20 ms frames cost 20 kbit/s of headers, 60 ms frames 6.7),
         // with hysteresis against flapping.
+        // Never shorter than the peer's preferred ptime; longer only while bandwidth is scarce.
+        int preferred = _options.PreferredFrameMilliseconds;
         _frameMs = _frameMs switch
         {
-            20 when totalRate < 26_000 => 40,
+            10 or 20 when totalRate < 26_000 => Math.Max(40, preferred),
             40 when totalRate < 15_000 => 60,
-            40 when totalRate > 32_000 => 20,
-            60 when totalRate > 19_000 => 40,
+            40 when totalRate > 32_000 && preferred < 40 => preferred,
+            60 when totalRate > 19_000 && preferred < 60 => Math.Max(40, preferred),
             _ => _frameMs,
         };
 
@@ -335,7 +343,7 @@ public sealed class BitrateController
         int codec = (int)Math.Clamp(totalRate - overhead, _options.MinBitrate, _options.MaxBitrate);
         int lossPercent = (int)Math.Clamp(Math.Ceiling(_smoothedLoss * 100), 0, 30);
         // In-band FEC whenever there is loss; libopus itself sizes (or skips) it at low bitrates.
-        bool fec = _smoothedLoss > 0.01;
+        bool fec = _options.AllowInbandFec && _smoothedLoss > 0.01;
         return new BitrateDecision(codec, fec, lossPercent, _frameMs);
     }
 }
