@@ -74,6 +74,9 @@ public sealed partial class MediaSession : IAsyncDisposable
 
     private readonly TransportFeedback _transportFeedback = new();
     private ITimer? _twccTimer;
+    private TimeSpan _nextSendAt;
+    private TimeSpan _nextPlayoutAt;
+    private const int MaxCatchUpFrames = 5;
     private bool _started;
     private bool _disposed;
 
@@ -138,6 +141,8 @@ public sealed partial class MediaSession : IAsyncDisposable
         await _source.StartAsync(cancellationToken).ConfigureAwait(false);
         await _sink.StartAsync(cancellationToken).ConfigureAwait(false);
         TimeSpan frame = TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds);
+        _nextSendAt = Now() + frame;
+        _nextPlayoutAt = Now() + AudioFormat.FrameDuration;
         if (_source.IsRealTime)
         {
             _pumpStop = new CancellationTokenSource();
@@ -344,42 +349,66 @@ public sealed partial class MediaSession : IAsyncDisposable
                 return;
             }
 
-            Adapt();
-            int want = _encoder.FrameSamples;
-            int got;
-            if (_pendingRead is { } pending)
+            // Timers fire late under load: send every frame that is due (a few at most), so the
+            // stream keeps its rate instead of losing whole frames.
+            TimeSpan now = Now();
+            for (int i = 0; i < MaxCatchUpFrames && now >= _nextSendAt; i++)
             {
-                if (!pending.IsCompleted)
+                if (!SendDueFrame())
                 {
-                    _underruns++;
-                    return;
+                    break;
                 }
 
-                _pendingRead = null;
-                got = pending.IsCompletedSuccessfully ? pending.Result : 0;
+                _nextSendAt += TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds);
             }
-            else
+
+            if (now - _nextSendAt > TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds * MaxCatchUpFrames))
             {
-                ValueTask<int> read = _source.ReadAsync(_pcm.AsMemory(0, want));
-                if (!read.IsCompleted)
-                {
-                    // A source that is not real-time should answer at once; wait for it without blocking the clock.
-                    _pendingRead = read.AsTask();
-                    _underruns++;
-                    return;
-                }
-
-                got = read.IsCompletedSuccessfully ? read.Result : 0;
+                _underruns++;
+                _nextSendAt = now; // too far behind: skip ahead rather than burst
             }
-
-            if (got == 0)
-            {
-                return; // the source ended: keep the session (and RTCP) alive, send nothing
-            }
-
-            _pcm.AsSpan(got, want - got).Clear();
-            SendFrame(want);
         }
+    }
+
+    // Reads and sends one frame; false when the source has nothing for now.
+    private bool SendDueFrame()
+    {
+        Adapt();
+        int want = _encoder.FrameSamples;
+        int got;
+        if (_pendingRead is { } pending)
+        {
+            if (!pending.IsCompleted)
+            {
+                _underruns++;
+                return false;
+            }
+
+            _pendingRead = null;
+            got = pending.IsCompletedSuccessfully ? pending.Result : 0;
+        }
+        else
+        {
+            ValueTask<int> read = _source.ReadAsync(_pcm.AsMemory(0, want));
+            if (!read.IsCompleted)
+            {
+                // A source that is not real-time should answer at once; wait for it without blocking the clock.
+                _pendingRead = read.AsTask();
+                _underruns++;
+                return false;
+            }
+
+            got = read.IsCompletedSuccessfully ? read.Result : 0;
+        }
+
+        if (got == 0)
+        {
+            return false; // the source ended: keep the session (and RTCP) alive, send nothing
+        }
+
+        _pcm.AsSpan(got, want - got).Clear();
+        SendFrame(want);
+        return true;
     }
 
     private async Task PumpAsync(CancellationToken cancellationToken)
@@ -462,18 +491,34 @@ public sealed partial class MediaSession : IAsyncDisposable
                 return;
             }
 
-            if (_pendingWrite is { IsCompleted: false })
+            TimeSpan now = Now();
+            for (int i = 0; i < MaxCatchUpFrames && now >= _nextPlayoutAt; i++)
             {
-                _underruns++; // the sink is behind: drop this frame rather than queue without bound
-                _jitter.Pull(_playout[_playoutIndex], Now());
-                return;
+                PlayOneFrame(now);
+                _nextPlayoutAt += AudioFormat.FrameDuration;
             }
 
-            short[] frame = _playout[_playoutIndex];
-            _playoutIndex ^= 1;
-            _jitter.Pull(frame, Now());
-            _pendingWrite = PendingOrNull(_sink.WriteAsync(frame));
+            if (now - _nextPlayoutAt > AudioFormat.FrameDuration * MaxCatchUpFrames)
+            {
+                _underruns++;
+                _nextPlayoutAt = now;
+            }
         }
+    }
+
+    private void PlayOneFrame(TimeSpan now)
+    {
+        if (_pendingWrite is { IsCompleted: false })
+        {
+            _underruns++; // the sink is behind: drop this frame rather than queue without bound
+            _jitter.Pull(_playout[_playoutIndex], now);
+            return;
+        }
+
+        short[] frame = _playout[_playoutIndex];
+        _playoutIndex ^= 1;
+        _jitter.Pull(frame, now);
+        _pendingWrite = PendingOrNull(_sink.WriteAsync(frame));
     }
 
     private void OnTwccTick()
