@@ -53,7 +53,7 @@ internal sealed class SipStreamConnection : IDisposable
             await Stream.FlushAsync(linked.Token).ConfigureAwait(false);
             Touch();
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
             // Part of a message may be on the wire: the stream's framing is lost, so the connection goes.
             Dispose();

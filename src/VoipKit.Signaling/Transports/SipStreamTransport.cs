@@ -172,6 +172,9 @@ public sealed partial class SipStreamTransport : ISipTransport
             await _acceptLoop.ConfigureAwait(false);
         }
 
+        // Wait out a connect in progress (it ends quickly: _stop is cancelled); the lock is never released again.
+        await _connectLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+
         var loops = new List<Task>();
         foreach (SipStreamConnection c in _all.Keys)
         {
@@ -264,9 +267,11 @@ public sealed partial class SipStreamTransport : ISipTransport
             throw new SipTransportException($"Connecting to {remote} over {Protocol} failed.", ex);
         }
 
-        Register(connection);
-        LogConnected(_logger, Protocol, remote, "outbound");
+        // Completion is set while the connect lock is held, so DisposeAsync (which takes the lock) always awaits it.
+        _all[connection] = 0;
         connection.Completion = Task.Run(() => ReadLoopAsync(connection), CancellationToken.None);
+        _byRemote[connection.Remote] = connection;
+        LogConnected(_logger, Protocol, remote, "outbound");
         return connection;
     }
 
@@ -279,12 +284,6 @@ public sealed partial class SipStreamTransport : ISipTransport
         }
 
         return true;
-    }
-
-    private void Register(SipStreamConnection connection)
-    {
-        _all[connection] = 0;
-        _byRemote[connection.Remote] = connection;
     }
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken cancellationToken)

@@ -128,6 +128,8 @@ public sealed partial class SipUdpTransport : ISipTransport
         // One byte over the limit tells an oversized datagram from one exactly at it.
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_options.MaxMessageSize + 1, 65536));
         var address = new SocketAddress(socket.AddressFamily);
+        SocketAddress? lastAddress = null;
+        IPEndPoint? lastRemote = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -156,7 +158,15 @@ public sealed partial class SipUdpTransport : ISipTransport
                     return;
                 }
 
-                var remote = (IPEndPoint)_bindEndPoint.Create(address);
+                // Consecutive datagrams from one peer (the common case) share one endpoint object.
+                if (lastRemote is null || !address.Equals(lastAddress))
+                {
+                    lastRemote = (IPEndPoint)_bindEndPoint.Create(address);
+                    lastAddress = new SocketAddress(address.Family, address.Size);
+                    address.Buffer.CopyTo(lastAddress.Buffer);
+                }
+
+                IPEndPoint remote = lastRemote;
                 await HandleDatagramAsync(buffer.AsMemory(0, length), remote, cancellationToken).ConfigureAwait(false);
             }
         }

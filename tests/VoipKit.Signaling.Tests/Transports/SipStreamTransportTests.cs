@@ -219,4 +219,42 @@ public sealed class SipStreamTransportTests
         await Assert.ThrowsAsync<SipTransportException>(async () => await client.SendAsync(TestMessages.Options("x", "TLS"), server.LocalEndPoint, cts.Token));
         Assert.Equal(0, client.ConnectionCount);
     }
+
+    [Fact]
+    public async Task Concurrent_sends_to_a_new_peer_open_one_connection()
+    {
+        using CancellationTokenSource cts = Inbox.Timeout();
+        var inbox = new Inbox();
+        await using SipStreamTransport server = StreamTestKit.Create(false, false, inbox.Handler);
+        await using SipStreamTransport client = StreamTestKit.Create(false, false, new Inbox().Handler);
+        await server.StartAsync(cts.Token);
+        await client.StartAsync(cts.Token);
+
+        Task[] sends = Enumerable.Range(0, 8).Select(i => client.SendAsync(TestMessages.Options("c" + i, "TCP"), server.LocalEndPoint, cts.Token).AsTask()).ToArray();
+        await Task.WhenAll(sends);
+        var ids = new HashSet<string>();
+        for (int i = 0; i < 8; i++)
+        {
+            ids.Add((await inbox.NextAsync(cts.Token)).Message.CallId!);
+        }
+
+        Assert.Equal(8, ids.Count);
+        Assert.Equal(1, client.ConnectionCount);
+        Assert.Equal(1, server.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task Disposing_closes_connections_and_send_after_dispose_throws()
+    {
+        using CancellationTokenSource cts = Inbox.Timeout();
+        await using SipStreamTransport server = StreamTestKit.Create(false, false, new Inbox().Handler);
+        await server.StartAsync(cts.Token);
+        SipStreamTransport client = StreamTestKit.Create(false, false, new Inbox().Handler);
+        await client.StartAsync(cts.Token);
+        await client.PingAsync(server.LocalEndPoint, cts.Token);
+
+        await client.DisposeAsync();
+        Assert.Equal(0, client.ConnectionCount);
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await client.SendAsync(TestMessages.Options("late", "TCP"), server.LocalEndPoint, cts.Token));
+    }
 }

@@ -133,4 +133,22 @@ public sealed class SipUdpTransportTests
         Assert.Equal("second", (await inbox.NextAsync(cts.Token)).Message.CallId);
         Assert.Equal(1, server.Statistics.HandlerFailures);
     }
+
+    [Fact]
+    public async Task Dual_mode_socket_takes_ipv4_and_answers_it()
+    {
+        using CancellationTokenSource cts = Inbox.Timeout();
+        var serverInbox = new Inbox();
+        var clientInbox = new Inbox();
+        await using var server = new SipUdpTransport(new IPEndPoint(IPAddress.IPv6Any, 0), serverInbox.Handler);
+        await using var client = new SipUdpTransport(TestMessages.Loopback(false), clientInbox.Handler);
+        await server.StartAsync(cts.Token);
+        await client.StartAsync(cts.Token);
+
+        await client.SendAsync(TestMessages.Options("dual"), new IPEndPoint(IPAddress.Loopback, server.LocalEndPoint.Port), cts.Token);
+        SipReceivedMessage request = await serverInbox.NextAsync(cts.Token);
+        Assert.Equal("127.0.0.1", request.Message.Via[0].Received);
+        await request.Transport.SendAsync(TestMessages.OkFor(request.Message), request.RemoteEndPoint, cts.Token);
+        Assert.Equal("dual", (await clientInbox.NextAsync(cts.Token)).Message.CallId);
+    }
 }
