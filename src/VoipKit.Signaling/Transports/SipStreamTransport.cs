@@ -31,7 +31,7 @@ public sealed partial class SipStreamTransport : ISipTransport
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<IPEndPoint, SipStreamConnection> _byRemote = new();
     private readonly ConcurrentDictionary<SipStreamConnection, byte> _all = new();
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly Dictionary<IPEndPoint, Task<SipStreamConnection>> _connecting = [];
     private Socket? _listener;
     private Task? _acceptLoop;
     private ITimer? _idleTimer;
@@ -172,8 +172,17 @@ public sealed partial class SipStreamTransport : ISipTransport
             await _acceptLoop.ConfigureAwait(false);
         }
 
-        // Wait out a connect in progress (it ends quickly: _stop is cancelled); the lock is never released again.
-        await _connectLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        // Wait out connects in progress (they end quickly: _stop is cancelled); none starts after _disposed is set.
+        Task<SipStreamConnection>[] connecting;
+        lock (_connecting)
+        {
+            connecting = [.. _connecting.Values];
+        }
+
+        foreach (Task<SipStreamConnection> t in connecting)
+        {
+            await ((Task)t).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
 
         var loops = new List<Task>();
         foreach (SipStreamConnection c in _all.Keys)
@@ -184,7 +193,6 @@ public sealed partial class SipStreamTransport : ISipTransport
 
         await Task.WhenAll(loops).ConfigureAwait(false);
         _stop.Dispose();
-        _connectLock.Dispose();
     }
 
     private static IPEndPoint Normalize(IPEndPoint endPoint) =>
@@ -205,24 +213,45 @@ public sealed partial class SipStreamTransport : ISipTransport
             return existing;
         }
 
-        // One connect at a time keeps two sends to a new peer from opening two connections.
-        await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        // Sends to a peer being connected share that connect, so two sends never open two connections. The caller's
+        // token cancels only its own wait: the connect goes on (bounded by ConnectTimeout) for the others.
+        Task<SipStreamConnection> pending;
+        lock (_connecting)
         {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             if (_byRemote.TryGetValue(key, out existing) && !existing.IsClosed)
             {
                 return existing;
             }
 
-            return await ConnectAsync(key, cancellationToken).ConfigureAwait(false);
+            if (!_connecting.TryGetValue(key, out pending!))
+            {
+                pending = ConnectSharedAsync(key);
+                _connecting[key] = pending;
+            }
+        }
+
+        return await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SipStreamConnection> ConnectSharedAsync(IPEndPoint remote)
+    {
+        // Leave the caller's lock before doing anything, so the entry is in _connecting before the finally removes it.
+        await Task.Yield();
+        try
+        {
+            return await ConnectAsync(remote).ConfigureAwait(false);
         }
         finally
         {
-            _connectLock.Release();
+            lock (_connecting)
+            {
+                _connecting.Remove(remote);
+            }
         }
     }
 
-    private async Task<SipStreamConnection> ConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
+    private async Task<SipStreamConnection> ConnectAsync(IPEndPoint remote)
     {
         if (!TryReserveSlot())
         {
@@ -233,7 +262,7 @@ public sealed partial class SipStreamTransport : ISipTransport
         SipStreamConnection? connection = null;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             timeout.CancelAfter(_options.ConnectTimeout);
             await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
             connection = new SipStreamConnection(socket, new NetworkStream(socket, ownsSocket: true), remote, outbound: true, _time);
@@ -263,11 +292,10 @@ public sealed partial class SipStreamTransport : ISipTransport
                 connection.Dispose();
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
             throw new SipTransportException($"Connecting to {remote} over {Protocol} failed.", ex);
         }
 
-        // Completion is set while the connect lock is held, so DisposeAsync (which takes the lock) always awaits it.
+        // Completion is set before the connect task ends, so DisposeAsync (which awaits connects first) awaits the loop.
         _all[connection] = 0;
         connection.Completion = Task.Run(() => ReadLoopAsync(connection), CancellationToken.None);
         _byRemote[connection.Remote] = connection;

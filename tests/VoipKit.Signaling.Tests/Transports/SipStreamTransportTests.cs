@@ -257,4 +257,28 @@ public sealed class SipStreamTransportTests
         Assert.Equal(0, client.ConnectionCount);
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await client.SendAsync(TestMessages.Options("late", "TCP"), server.LocalEndPoint, cts.Token));
     }
+
+    [Fact]
+    public async Task Connect_to_a_closed_port_fails_with_a_transport_exception_and_frees_its_slot()
+    {
+        using CancellationTokenSource cts = Inbox.Timeout();
+        var options = new SipTransportOptions { MaxConnections = 1 };
+        await using SipStreamTransport client = StreamTestKit.Create(false, false, new Inbox().Handler, options);
+        await client.StartAsync(cts.Token);
+        System.Net.IPEndPoint closed;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            closed = (System.Net.IPEndPoint)probe.LocalEndpoint;
+            probe.Stop();
+        }
+
+        await Assert.ThrowsAsync<SipTransportException>(async () => await client.SendAsync(TestMessages.Options("x", "TCP"), closed, cts.Token));
+        Assert.Equal(0, client.ConnectionCount);
+
+        await using SipStreamTransport server = StreamTestKit.Create(false, false, new Inbox().Handler);
+        await server.StartAsync(cts.Token);
+        await client.PingAsync(server.LocalEndPoint, cts.Token);
+        Assert.Equal(1, client.ConnectionCount);
+    }
 }
