@@ -180,7 +180,7 @@ public sealed partial class SipUdpTransport : ISipTransport
         }
     }
 
-    private async ValueTask HandleDatagramAsync(ReadOnlyMemory<byte> datagram, IPEndPoint remote, CancellationToken cancellationToken)
+    internal async ValueTask HandleDatagramAsync(ReadOnlyMemory<byte> datagram, IPEndPoint remote, CancellationToken cancellationToken)
     {
         if (IsKeepAlive(datagram.Span))
         {
