@@ -283,6 +283,11 @@ public sealed partial class SipStreamTransport : ISipTransport
         catch (Exception ex) when (ex is SocketException or IOException or AuthenticationException or OperationCanceledException)
         {
             Interlocked.Decrement(ref _open);
+            if (connection is not null && _tls is not null)
+            {
+                Statistics.OnTlsHandshakeFailure();
+            }
+
             if (connection is null)
             {
                 socket.Dispose();
@@ -377,6 +382,7 @@ public sealed partial class SipStreamTransport : ISipTransport
             }
             catch (Exception ex) when (ex is IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
             {
+                Statistics.OnTlsHandshakeFailure();
                 LogHandshakeFailed(_logger, connection.Remote, ex.Message);
                 Close(connection);
                 return;

@@ -12,6 +12,7 @@ public sealed class SipTransportStatistics
     private long _connectionsRejected;
     private long _connectionsClosedForErrors;
     private long _idleConnectionsClosed;
+    private long _tlsHandshakeFailures;
 
     /// <summary>Well-formed messages handed to the handler.</summary>
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
@@ -40,6 +41,9 @@ public sealed class SipTransportStatistics
     /// <summary>Connections closed by idle cleanup.</summary>
     public long IdleConnectionsClosed => Interlocked.Read(ref _idleConnectionsClosed);
 
+    /// <summary>Inbound or outbound TLS handshakes that failed (the connection was closed).</summary>
+    public long TlsHandshakeFailures => Interlocked.Read(ref _tlsHandshakeFailures);
+
     internal void OnReceived() => Interlocked.Increment(ref _messagesReceived);
 
     internal void OnSent() => Interlocked.Increment(ref _messagesSent);
@@ -57,4 +61,6 @@ public sealed class SipTransportStatistics
     internal void OnConnectionClosedForError() => Interlocked.Increment(ref _connectionsClosedForErrors);
 
     internal void OnIdleConnectionClosed() => Interlocked.Increment(ref _idleConnectionsClosed);
+
+    internal void OnTlsHandshakeFailure() => Interlocked.Increment(ref _tlsHandshakeFailures);
 }

@@ -218,6 +218,7 @@ public sealed class SipStreamTransportTests
 
         await Assert.ThrowsAsync<SipTransportException>(async () => await client.SendAsync(TestMessages.Options("x", "TLS"), server.LocalEndPoint, cts.Token));
         Assert.Equal(0, client.ConnectionCount);
+        Assert.Equal(1, client.Statistics.TlsHandshakeFailures);
     }
 
     [Fact]
@@ -280,5 +281,24 @@ public sealed class SipStreamTransportTests
         await server.StartAsync(cts.Token);
         await client.PingAsync(server.LocalEndPoint, cts.Token);
         Assert.Equal(1, client.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task Plain_text_sent_to_a_tls_listener_fails_the_handshake_and_other_connections_go_on()
+    {
+        using CancellationTokenSource cts = Inbox.Timeout();
+        var inbox = new Inbox();
+        await using SipStreamTransport server = StreamTestKit.Create(true, false, inbox.Handler);
+        await server.StartAsync(cts.Token);
+        await using RawClient good = await StreamTestKit.ConnectRawAsync(true, server.LocalEndPoint, cts.Token);
+        await using RawClient plain = await StreamTestKit.ConnectRawAsync(false, server.LocalEndPoint, cts.Token);
+
+        await plain.WriteAsync(TestMessages.OptionsText("plain", "TCP"), cts.Token);
+        Assert.True(await plain.WaitForCloseAsync(cts.Token));
+        Assert.Equal(1, server.Statistics.TlsHandshakeFailures);
+
+        await good.WriteAsync(TestMessages.OptionsText("tls-ok", "TLS"), cts.Token);
+        Assert.Equal("tls-ok", (await inbox.NextAsync(cts.Token)).Message.CallId);
+        Assert.Equal(1, server.ConnectionCount);
     }
 }
