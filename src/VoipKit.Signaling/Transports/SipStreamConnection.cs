@@ -15,6 +15,7 @@ internal sealed class SipStreamConnection : IDisposable
     private readonly CancellationTokenSource _closed = new();
     private TaskCompletionSource? _pong;
     private long _lastActivity;
+    private long _partialSince;
     private int _disposed;
 
     public SipStreamConnection(Socket socket, Stream stream, IPEndPoint remote, bool outbound, TimeProvider time)
@@ -42,6 +43,27 @@ internal sealed class SipStreamConnection : IDisposable
     public void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
 
     public TimeSpan IdleFor() => _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+
+    /// <summary>Notes whether unconsumed bytes of a started message remain after a read.</summary>
+    public void SetPartial(bool partial)
+    {
+        if (!partial)
+        {
+            Volatile.Write(ref _partialSince, 0);
+        }
+        else if (Volatile.Read(ref _partialSince) == 0)
+        {
+            // 0 means "none"; a timestamp of exactly 0 only delays detection by one check.
+            Volatile.Write(ref _partialSince, _time.GetTimestamp());
+        }
+    }
+
+    /// <summary>How long a message has been incomplete, or null when none is.</summary>
+    public TimeSpan? PartialFor()
+    {
+        long since = Volatile.Read(ref _partialSince);
+        return since == 0 ? null : _time.GetElapsedTime(since);
+    }
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {

@@ -103,7 +103,7 @@ public sealed partial class SipStreamTransport : ISipTransport
 
         _listener = listener;
         LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
-        TimeSpan period = _options.IdleTimeout / 2;
+        TimeSpan period = (_options.IdleTimeout < _options.IncompleteMessageTimeout ? _options.IdleTimeout : _options.IncompleteMessageTimeout) / 2;
         _idleTimer = _time.CreateTimer(_ => CloseIdleConnections(), null, period, period);
         LogStarted(_logger, Protocol, LocalEndPoint);
         _acceptLoop = Task.Run(() => AcceptLoopAsync(listener, _stop.Token), CancellationToken.None);
@@ -412,6 +412,7 @@ public sealed partial class SipStreamTransport : ISipTransport
                     keepOpen = false;
                 }
 
+                connection.SetPartial(!buffer.IsEmpty);
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (!keepOpen)
                 {
@@ -547,6 +548,12 @@ public sealed partial class SipStreamTransport : ISipTransport
                 // Disposing ends the read loop, which unregisters the connection.
                 c.Dispose();
             }
+            else if (c.PartialFor() >= _options.IncompleteMessageTimeout)
+            {
+                Statistics.OnConnectionClosedForError();
+                LogSlow(_logger, Protocol, c.Remote);
+                c.Dispose();
+            }
         }
     }
 
@@ -561,6 +568,9 @@ public sealed partial class SipStreamTransport : ISipTransport
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "SIP {Protocol} connection to {Remote} idle, closing")]
     private static partial void LogIdle(ILogger logger, SipTransportProtocol protocol, IPEndPoint remote);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SIP {Protocol} connection to {Remote} left a message incomplete too long, closing")]
+    private static partial void LogSlow(ILogger logger, SipTransportProtocol protocol, IPEndPoint remote);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Protocol} connection refused: the cap of {Cap} connections is reached")]
     private static partial void LogRejected(ILogger logger, SipTransportProtocol protocol, int cap);

@@ -21,6 +21,12 @@ public sealed record SipTransportOptions
     /// <summary>Stream transports: a connection with no traffic either way for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Stream transports: longest time a started message may stay incomplete; a peer that trickles a message slower is
+    /// disconnected (steady bytes would otherwise keep the connection from ever going idle).
+    /// </summary>
+    public TimeSpan IncompleteMessageTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Stream transports: limit on connecting (and the TLS handshake) for an outbound connection.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -40,5 +46,6 @@ public sealed record SipTransportOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedBytesPerConnection, MaxMessageSize, nameof(MaxBufferedBytesPerConnection));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IncompleteMessageTimeout, TimeSpan.Zero, nameof(IncompleteMessageTimeout));
     }
 }
