@@ -191,7 +191,16 @@ public sealed partial class SipStreamTransport : ISipTransport
             loops.Add(c.Completion);
         }
 
-        await Task.WhenAll(loops).ConfigureAwait(false);
+        // Each loop catches what a closing connection throws; anything else was a bug in that loop, and dispose still
+        // has to finish.
+        await Task.WhenAll(loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (Task loop in loops)
+        {
+            if (loop.Exception is { } fault)
+            {
+                LogLoopFailed(_logger, Protocol, fault);
+            }
+        }
         _stop.Dispose();
     }
 
@@ -571,6 +580,9 @@ public sealed partial class SipStreamTransport : ISipTransport
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "SIP {Protocol} connection to {Remote} left a message incomplete too long, closing")]
     private static partial void LogSlow(ILogger logger, SipTransportProtocol protocol, IPEndPoint remote);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A SIP {Protocol} connection loop failed")]
+    private static partial void LogLoopFailed(ILogger logger, SipTransportProtocol protocol, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Protocol} connection refused: the cap of {Cap} connections is reached")]
     private static partial void LogRejected(ILogger logger, SipTransportProtocol protocol, int cap);

@@ -223,6 +223,10 @@ public sealed partial class SipUdpTransport : ISipTransport
         {
             LogReceiveError(_logger, ex.SocketErrorCode);
         }
+        catch (ObjectDisposedException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Disposed while answering: the loop ends on its next receive.
+        }
     }
 
     private static bool IsKeepAlive(ReadOnlySpan<byte> datagram) =>
