@@ -18,6 +18,15 @@ internal sealed class Inbox
 
     public bool TryNext(out SipReceivedMessage? message) => _channel.Reader.TryRead(out message);
 
+    /// <summary>Polls a condition that becomes true shortly after something the test can observe (a close).</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+    }
+
     /// <summary>Makes a time-bounded token for one test.</summary>
     public static CancellationTokenSource Timeout() => new(TimeSpan.FromSeconds(10));
 }
