@@ -51,8 +51,8 @@ public sealed class SrtpContext : IDisposable
     private readonly bool _aead;
     private readonly int _rtpTagLength;
     private readonly int _rtcpTagLength;
-    private readonly Direction _send;
-    private readonly Direction _receive;
+    private readonly SrtpDirection _send;
+    private readonly SrtpDirection _receive;
     private bool _disposed;
 
     /// <summary>Creates a context from the master key and salt of a protection profile.</summary>
@@ -81,8 +81,8 @@ public sealed class SrtpContext : IDisposable
         _rtcpTagLength = profile.SrtcpTagLength();
         try
         {
-            _send = new Direction(_aead, keys, maxStreams, allowIntrinsics);
-            _receive = new Direction(_aead, keys, maxStreams, allowIntrinsics);
+            _send = new SrtpDirection(_aead, keys, maxStreams, allowIntrinsics);
+            _receive = new SrtpDirection(_aead, keys, maxStreams, allowIntrinsics);
         }
         finally
         {
@@ -215,13 +215,13 @@ public sealed class SrtpContext : IDisposable
     private SrtpResult ProtectCore(Span<byte> buffer, int length, out int protectedLength)
     {
         protectedLength = 0;
-        SrtpResult parsed = ParseRtpHeader(buffer[..length], out int headerLength);
+        SrtpResult parsed = SrtpPacketFormat.ParseRtpHeader(buffer[..length], out int headerLength);
         if (parsed != SrtpResult.Ok)
         {
             return parsed;
         }
 
-        if (!PaddingIsValid(buffer, headerLength, length))
+        if (!SrtpPacketFormat.PaddingIsValid(buffer, headerLength, length))
         {
             return SrtpResult.MalformedPadding;
         }
@@ -256,13 +256,13 @@ public sealed class SrtpContext : IDisposable
         if (_aead)
         {
             Span<byte> nonce = stackalloc byte[12];
-            RtpNonce(_send.RtpSalt, ssrc, index, nonce);
+            SrtpPacketFormat.RtpNonce(_send.RtpSalt, ssrc, index, nonce);
             _send.RtpGcm!.Seal(nonce, buffer[..headerLength], buffer[headerLength..length], buffer.Slice(length, _rtpTagLength));
         }
         else
         {
             Span<byte> iv = stackalloc byte[16];
-            CounterIv(_send.RtpSalt, ssrc, index, iv);
+            SrtpPacketFormat.CounterIv(_send.RtpSalt, ssrc, index, iv);
             _send.RtpCtr!.XorKeystream(iv, 0, buffer[headerLength..length]);
             Span<byte> rocBytes = stackalloc byte[4];
             BinaryPrimitives.WriteUInt32BigEndian(rocBytes, roc);
@@ -285,7 +285,7 @@ public sealed class SrtpContext : IDisposable
         }
 
         int end = length - _rtpTagLength;
-        SrtpResult parsed = ParseRtpHeader(buffer[..end], out int headerLength);
+        SrtpResult parsed = SrtpPacketFormat.ParseRtpHeader(buffer[..end], out int headerLength);
         if (parsed != SrtpResult.Ok)
         {
             return parsed;
@@ -324,7 +324,7 @@ public sealed class SrtpContext : IDisposable
         if (_aead)
         {
             Span<byte> nonce = stackalloc byte[12];
-            RtpNonce(_receive.RtpSalt, ssrc, index, nonce);
+            SrtpPacketFormat.RtpNonce(_receive.RtpSalt, ssrc, index, nonce);
             if (!_receive.RtpGcm!.Open(nonce, buffer[..headerLength], buffer[headerLength..end], buffer[end..length]))
             {
                 return SrtpResult.AuthenticationFailed;
@@ -342,7 +342,7 @@ public sealed class SrtpContext : IDisposable
             }
 
             Span<byte> iv = stackalloc byte[16];
-            CounterIv(_receive.RtpSalt, ssrc, index, iv);
+            SrtpPacketFormat.CounterIv(_receive.RtpSalt, ssrc, index, iv);
             _receive.RtpCtr!.XorKeystream(iv, 0, buffer[headerLength..end]);
         }
 
@@ -355,7 +355,7 @@ public sealed class SrtpContext : IDisposable
             SrtpStreamTable.Accept(ref streams[slot], index);
         }
 
-        if (!PaddingIsValid(buffer, headerLength, end))
+        if (!SrtpPacketFormat.PaddingIsValid(buffer, headerLength, end))
         {
             return SrtpResult.MalformedPadding;
         }
@@ -403,7 +403,7 @@ public sealed class SrtpContext : IDisposable
         if (_aead)
         {
             Span<byte> nonce = stackalloc byte[12];
-            RtcpNonce(_send.RtcpSalt, ssrc, index, nonce);
+            SrtpPacketFormat.RtcpNonce(_send.RtcpSalt, ssrc, index, nonce);
             Span<byte> aad = stackalloc byte[RtcpHeaderLength + SrtcpIndexLength];
             buffer[..RtcpHeaderLength].CopyTo(aad);
             BinaryPrimitives.WriteUInt32BigEndian(aad[RtcpHeaderLength..], eIndex);
@@ -413,7 +413,7 @@ public sealed class SrtpContext : IDisposable
         else
         {
             Span<byte> iv = stackalloc byte[16];
-            CounterIv(_send.RtcpSalt, ssrc, index, iv);
+            SrtpPacketFormat.CounterIv(_send.RtcpSalt, ssrc, index, iv);
             _send.RtcpCtr!.XorKeystream(iv, 0, buffer[RtcpHeaderLength..length]);
             BinaryPrimitives.WriteUInt32BigEndian(buffer[length..], eIndex);
             Span<byte> mac = stackalloc byte[HmacSha1.Length];
@@ -468,7 +468,7 @@ public sealed class SrtpContext : IDisposable
         if (_aead)
         {
             Span<byte> nonce = stackalloc byte[12];
-            RtcpNonce(_receive.RtcpSalt, ssrc, index, nonce);
+            SrtpPacketFormat.RtcpNonce(_receive.RtcpSalt, ssrc, index, nonce);
             bool ok;
             if (encrypted)
             {
@@ -504,7 +504,7 @@ public sealed class SrtpContext : IDisposable
             if (encrypted)
             {
                 Span<byte> iv = stackalloc byte[16];
-                CounterIv(_receive.RtcpSalt, ssrc, index, iv);
+                SrtpPacketFormat.CounterIv(_receive.RtcpSalt, ssrc, index, iv);
                 _receive.RtcpCtr!.XorKeystream(iv, 0, buffer[RtcpHeaderLength..end]);
             }
         }
@@ -520,84 +520,6 @@ public sealed class SrtpContext : IDisposable
 
         rtcpLength = end;
         return SrtpResult.Ok;
-    }
-
-    /// <summary>Validates the fixed header, CSRC list and extension of an RTP packet.</summary>
-    internal static SrtpResult ParseRtpHeader(ReadOnlySpan<byte> packet, out int headerLength)
-    {
-        headerLength = 0;
-        if (packet.Length >= 1 && packet[0] >> 6 != 2)
-        {
-            return SrtpResult.BadVersion;
-        }
-
-        if (packet.Length < RtpHeaderLength)
-        {
-            return SrtpResult.PacketTooShort;
-        }
-
-        int length = RtpHeaderLength + (4 * (packet[0] & 0x0F));
-        if (length > packet.Length)
-        {
-            return SrtpResult.MalformedHeader;
-        }
-
-        if ((packet[0] & 0x10) != 0)
-        {
-            if (packet.Length - length < 4)
-            {
-                return SrtpResult.MalformedHeader;
-            }
-
-            int words = BinaryPrimitives.ReadUInt16BigEndian(packet[(length + 2)..]);
-            length += 4 + (4 * words);
-            if (length > packet.Length)
-            {
-                return SrtpResult.MalformedHeader;
-            }
-        }
-
-        headerLength = length;
-        return SrtpResult.Ok;
-    }
-
-    // With the P bit, the last payload byte counts the padding, itself included (RFC 3550 5.1).
-    private static bool PaddingIsValid(ReadOnlySpan<byte> buffer, int headerLength, int end)
-    {
-        if ((buffer[0] & 0x20) == 0)
-        {
-            return true;
-        }
-
-        int payload = end - headerLength;
-        return payload > 0 && buffer[end - 1] != 0 && buffer[end - 1] <= payload;
-    }
-
-    // AES-CM IV (RFC 3711 4.1.1): (k_s * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16).
-    private static void CounterIv(ReadOnlySpan<byte> salt, uint ssrc, ulong index, Span<byte> iv)
-    {
-        salt[..16].CopyTo(iv);
-        BinaryPrimitives.WriteUInt32BigEndian(iv[4..], BinaryPrimitives.ReadUInt32BigEndian(iv[4..]) ^ ssrc);
-        ulong indexBits = index << 16;
-        BinaryPrimitives.WriteUInt64BigEndian(iv[8..], BinaryPrimitives.ReadUInt64BigEndian(iv[8..]) ^ indexBits);
-    }
-
-    // AEAD SRTP nonce (RFC 7714 8.1): 00 00 || SSRC || ROC || SEQ, XOR salt.
-    private static void RtpNonce(ReadOnlySpan<byte> salt, uint ssrc, ulong index, Span<byte> nonce)
-    {
-        nonce[0] = salt[0];
-        nonce[1] = salt[1];
-        BinaryPrimitives.WriteUInt32BigEndian(nonce[2..], BinaryPrimitives.ReadUInt32BigEndian(salt[2..]) ^ ssrc);
-        BinaryPrimitives.WriteUInt16BigEndian(nonce[6..], (ushort)(BinaryPrimitives.ReadUInt16BigEndian(salt[6..]) ^ (ushort)(index >> 32)));
-        BinaryPrimitives.WriteUInt32BigEndian(nonce[8..], BinaryPrimitives.ReadUInt32BigEndian(salt[8..]) ^ (uint)index);
-    }
-
-    // AEAD SRTCP nonce (RFC 7714 9.1): 00 00 || SSRC || 00 00 || 0 || SRTCP index, XOR salt.
-    private static void RtcpNonce(ReadOnlySpan<byte> salt, uint ssrc, uint index, Span<byte> nonce)
-    {
-        salt[..12].CopyTo(nonce);
-        BinaryPrimitives.WriteUInt32BigEndian(nonce[2..], BinaryPrimitives.ReadUInt32BigEndian(salt[2..]) ^ ssrc);
-        BinaryPrimitives.WriteUInt32BigEndian(nonce[8..], BinaryPrimitives.ReadUInt32BigEndian(salt[8..]) ^ index);
     }
 
     private static SrtpSessionKeys DeriveSessionKeys(SrtpProtectionProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
@@ -625,60 +547,5 @@ public sealed class SrtpContext : IDisposable
         SrtpKeyDerivation.Derive(prf, masterSalt, SrtpKeyDerivation.RtcpAuthentication, keys.RtcpAuth);
         SrtpKeyDerivation.Derive(prf, masterSalt, SrtpKeyDerivation.RtcpSalt, keys.RtcpSalt);
         return keys;
-    }
-
-    /// <summary>One direction's ciphers, MACs, salts, streams and counters.</summary>
-    private sealed class Direction : IDisposable
-    {
-        public readonly AesCtr? RtpCtr;
-        public readonly AesCtr? RtcpCtr;
-        public readonly AesGcmEngine? RtpGcm;
-        public readonly AesGcmEngine? RtcpGcm;
-        public readonly HmacSha1? RtpMac;
-        public readonly HmacSha1? RtcpMac;
-
-        // Session salts, zero-padded to 16 bytes (the AES-CM IV base; AEAD uses the first 12).
-        public readonly byte[] RtpSalt = new byte[16];
-        public readonly byte[] RtcpSalt = new byte[16];
-        public readonly SrtpStreamTable RtpStreams;
-        public readonly SrtpStreamTable RtcpStreams;
-        public readonly long[] Counts = new long[Enum.GetValues<SrtpResult>().Length];
-
-        public Direction(bool aead, SrtpSessionKeys keys, int maxStreams, bool allowIntrinsics)
-        {
-            keys.RtpSalt.CopyTo(RtpSalt, 0);
-            keys.RtcpSalt.CopyTo(RtcpSalt, 0);
-            if (aead)
-            {
-                RtpGcm = new AesGcmEngine(keys.RtpKey, allowIntrinsics);
-                RtcpGcm = new AesGcmEngine(keys.RtcpKey, allowIntrinsics);
-            }
-            else
-            {
-                RtpCtr = new AesCtr(keys.RtpKey, allowIntrinsics);
-                RtcpCtr = new AesCtr(keys.RtcpKey, allowIntrinsics);
-                RtpMac = new HmacSha1(keys.RtpAuth);
-                RtcpMac = new HmacSha1(keys.RtcpAuth);
-            }
-
-            RtpStreams = new SrtpStreamTable(maxStreams);
-            RtcpStreams = new SrtpStreamTable(maxStreams);
-        }
-
-        public bool UsesIntrinsics => RtpGcm?.UsesIntrinsics ?? RtpCtr!.UsesIntrinsics;
-
-        public void Dispose()
-        {
-            RtpCtr?.Dispose();
-            RtcpCtr?.Dispose();
-            RtpGcm?.Dispose();
-            RtcpGcm?.Dispose();
-            RtpMac?.Dispose();
-            RtcpMac?.Dispose();
-            CryptographicOperations.ZeroMemory(RtpSalt);
-            CryptographicOperations.ZeroMemory(RtcpSalt);
-            RtpStreams.Clear();
-            RtcpStreams.Clear();
-        }
     }
 }
