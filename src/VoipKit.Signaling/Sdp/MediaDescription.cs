@@ -5,7 +5,7 @@ namespace VoipKit.Signaling.Sdp;
 /// (RFC 8866 section 5.14). Attributes VoipKit understands are typed properties; any other attribute is kept verbatim,
 /// in order, in <see cref="Attributes"/>.
 /// </summary>
-public sealed class MediaDescription
+public sealed class MediaDescription : ISdpSecurityAttributes
 {
     /// <summary>The media type: <c>audio</c>, <c>video</c>, <c>application</c>...</summary>
     public string Media { get; set; } = "audio";

@@ -312,33 +312,7 @@ internal static class SdpParser
             NoValue(hasValue, line, "a direction attribute");
             sdp.Direction = sdp.Direction is null ? d : throw Duplicate(line, "direction");
         }
-        else if (name.SequenceEqual("ice-ufrag"u8))
-        {
-            sdp.IceUfrag = sdp.IceUfrag is null ? IceCredential(attrValue, hasValue, 4, line, "ice-ufrag") : throw Duplicate(line, "ice-ufrag");
-        }
-        else if (name.SequenceEqual("ice-pwd"u8))
-        {
-            sdp.IcePwd = sdp.IcePwd is null ? IceCredential(attrValue, hasValue, 22, line, "ice-pwd") : throw Duplicate(line, "ice-pwd");
-        }
-        else if (name.SequenceEqual("ice-options"u8))
-        {
-            IceOptions(sdp.IceOptions, attrValue, hasValue, line);
-        }
-        else if (name.SequenceEqual("fingerprint"u8))
-        {
-            sdp.Fingerprints.Add(Fingerprint.Parse(Required(attrValue, hasValue, line, "fingerprint"), line));
-        }
-        else if (name.SequenceEqual("setup"u8))
-        {
-            sdp.Setup = sdp.Setup is null ? ParseSetup(Required(attrValue, hasValue, line, "setup"), line) : throw Duplicate(line, "setup");
-        }
-        else if (name.SequenceEqual("x-voipkit-e2e"u8))
-        {
-            sdp.EndToEndVersion = sdp.EndToEndVersion is null
-                ? SdpText.Int(Required(attrValue, hasValue, line, "x-voipkit-e2e"), 1, 255, line, "x-voipkit-e2e version")
-                : throw Duplicate(line, "x-voipkit-e2e");
-        }
-        else
+        else if (!TryParseSecurityAttribute(sdp, name, attrValue, hasValue, line))
         {
             sdp.Attributes.Add(Verbatim(name, attrValue, hasValue, line));
         }
@@ -392,32 +366,6 @@ internal static class SdpParser
         {
             m.Rtcp = m.Rtcp is null ? ParseRtcp(Required(v, hasValue, line, "rtcp"), line) : throw Duplicate(line, "rtcp");
         }
-        else if (name.SequenceEqual("ice-ufrag"u8))
-        {
-            m.IceUfrag = m.IceUfrag is null ? IceCredential(v, hasValue, 4, line, "ice-ufrag") : throw Duplicate(line, "ice-ufrag");
-        }
-        else if (name.SequenceEqual("ice-pwd"u8))
-        {
-            m.IcePwd = m.IcePwd is null ? IceCredential(v, hasValue, 22, line, "ice-pwd") : throw Duplicate(line, "ice-pwd");
-        }
-        else if (name.SequenceEqual("ice-options"u8))
-        {
-            IceOptions(m.IceOptions, v, hasValue, line);
-        }
-        else if (name.SequenceEqual("fingerprint"u8))
-        {
-            m.Fingerprints.Add(Fingerprint.Parse(Required(v, hasValue, line, "fingerprint"), line));
-        }
-        else if (name.SequenceEqual("setup"u8))
-        {
-            m.Setup = m.Setup is null ? ParseSetup(Required(v, hasValue, line, "setup"), line) : throw Duplicate(line, "setup");
-        }
-        else if (name.SequenceEqual("x-voipkit-e2e"u8))
-        {
-            m.EndToEndVersion = m.EndToEndVersion is null
-                ? SdpText.Int(Required(v, hasValue, line, "x-voipkit-e2e"), 1, 255, line, "x-voipkit-e2e version")
-                : throw Duplicate(line, "x-voipkit-e2e");
-        }
         else if (name.SequenceEqual("end-of-candidates"u8))
         {
             NoValue(hasValue, line, "end-of-candidates");
@@ -427,10 +375,54 @@ internal static class SdpParser
         {
             m.RemoteCandidates = m.RemoteCandidates is null ? ParseRemoteCandidates(Required(v, hasValue, line, "remote-candidates"), line) : throw Duplicate(line, "remote-candidates");
         }
-        else
+        else if (!TryParseSecurityAttribute(m, name, v, hasValue, line))
         {
             m.Attributes.Add(Verbatim(name, v, hasValue, line));
         }
+    }
+
+    // ICE, DTLS and end-to-end attributes, the same at session and media level.
+    private static bool TryParseSecurityAttribute(ISdpSecurityAttributes target, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, bool hasValue, int line)
+    {
+        if (name.SequenceEqual("ice-ufrag"u8))
+        {
+            target.IceUfrag = target.IceUfrag is null ? IceCredential(value, hasValue, 4, line, "ice-ufrag") : throw Duplicate(line, "ice-ufrag");
+            return true;
+        }
+
+        if (name.SequenceEqual("ice-pwd"u8))
+        {
+            target.IcePwd = target.IcePwd is null ? IceCredential(value, hasValue, 22, line, "ice-pwd") : throw Duplicate(line, "ice-pwd");
+            return true;
+        }
+
+        if (name.SequenceEqual("ice-options"u8))
+        {
+            IceOptions(target.IceOptions, value, hasValue, line);
+            return true;
+        }
+
+        if (name.SequenceEqual("fingerprint"u8))
+        {
+            target.Fingerprints.Add(Fingerprint.Parse(Required(value, hasValue, line, "fingerprint"), line));
+            return true;
+        }
+
+        if (name.SequenceEqual("setup"u8))
+        {
+            target.Setup = target.Setup is null ? ParseSetup(Required(value, hasValue, line, "setup"), line) : throw Duplicate(line, "setup");
+            return true;
+        }
+
+        if (name.SequenceEqual("x-voipkit-e2e"u8))
+        {
+            target.EndToEndVersion = target.EndToEndVersion is null
+                ? SdpText.Int(Required(value, hasValue, line, "x-voipkit-e2e"), 1, 255, line, "x-voipkit-e2e version")
+                : throw Duplicate(line, "x-voipkit-e2e");
+            return true;
+        }
+
+        return false;
     }
 
     private static void Split(ReadOnlySpan<byte> value, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> attrValue, out bool hasValue)

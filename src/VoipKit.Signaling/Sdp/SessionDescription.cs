@@ -15,7 +15,7 @@ namespace VoipKit.Signaling.Sdp;
 /// invalid UTF-8, a missing v/o/s/t line, or an m-line without a connection address at either level (unless its port
 /// is 0) are rejected with <see cref="SdpParseException"/>. Input is bounded to <see cref="MaxBytes"/> and <see cref="MaxLines"/>.
 /// </remarks>
-public sealed class SessionDescription
+public sealed class SessionDescription : ISdpSecurityAttributes
 {
     /// <summary>The largest description the parser accepts, in bytes (64 KiB).</summary>
     public const int MaxBytes = 64 * 1024;
