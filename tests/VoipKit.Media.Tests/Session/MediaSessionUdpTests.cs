@@ -81,15 +81,16 @@ public class MediaSessionUdpTests
         ta.Remote = tb.Local;
         tb.Remote = ta.Local;
         var heardByB = new MemoryAudioSink();
-        await using var a = new MediaSession(new MediaSessionOptions { Profile = SrtpProtectionProfile.AeadAes128Gcm, SendMasterKey = k1, SendMasterSalt = s1, ReceiveMasterKey = k2, ReceiveMasterSalt = s2, Bitrate = Pinned },
+        await using var a = new MediaSession(new MediaSessionOptions { Profile = SrtpProtectionProfile.AeadAes128Gcm, SendMasterKey = k1, SendMasterSalt = s1, ReceiveMasterKey = k2, ReceiveMasterSalt = s2, Bitrate = Pinned, RtcpInterval = TimeSpan.FromMilliseconds(500) },
             new ToneSource(440, 0.3), new MemoryAudioSink(), ta);
-        await using var b = new MediaSession(new MediaSessionOptions { Profile = SrtpProtectionProfile.AeadAes128Gcm, SendMasterKey = k2, SendMasterSalt = s2, ReceiveMasterKey = k1, ReceiveMasterSalt = s1, Bitrate = Pinned },
+        await using var b = new MediaSession(new MediaSessionOptions { Profile = SrtpProtectionProfile.AeadAes128Gcm, SendMasterKey = k2, SendMasterSalt = s2, ReceiveMasterKey = k1, ReceiveMasterSalt = s1, Bitrate = Pinned, RtcpInterval = TimeSpan.FromMilliseconds(500) },
             new SilenceSource(), heardByB, tb);
         ta.Start(a);
         tb.Start(b);
         await a.StartAsync();
         await b.StartAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // 3 s: several RTCP rounds (every 500 ms here) so an RR can carry the SR it answers.
+        await Task.Delay(TimeSpan.FromSeconds(3));
         await a.StopAsync();
         await b.StopAsync();
 
