@@ -65,6 +65,18 @@ public static class SipHeaderNames
     /// <summary>Require.</summary>
     public const string Require = "Require";
 
+    /// <summary>Allow.</summary>
+    public const string Allow = "Allow";
+
+    /// <summary>Unsupported.</summary>
+    public const string Unsupported = "Unsupported";
+
+    /// <summary>Min-Expires (RFC 3261 20.23).</summary>
+    public const string MinExpires = "Min-Expires";
+
+    /// <summary>Retry-After.</summary>
+    public const string RetryAfter = "Retry-After";
+
     private static readonly string[] s_known =
     [
         Via, From, To, CallId, CSeq, Contact, MaxForwards, Route, RecordRoute, ContentType, ContentLength, Expires,

@@ -1,0 +1,478 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VoipKit.Signaling.Messages;
+using VoipKit.Signaling.Transactions;
+using VoipKit.Signaling.Transports;
+
+namespace VoipKit.Signaling.UserAgent;
+
+/// <summary>
+/// A SIP user agent (RFC 3261): places and receives calls, keeps their dialogs, registers with a registrar, and answers
+/// what a phone must answer (OPTIONS, CANCEL, stray in-dialog requests with 481). It owns one transport and the
+/// transaction layer over it.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var ua = new SipUserAgent(new SipUserAgentOptions { Identity = SipUri.Parse("sip:alice@example.com") });
+/// ua.IncomingCall = async (call, ct) => await call.AcceptAsync(SipBody.Sdp(answerSdp), ct);
+/// await ua.StartAsync();
+/// SipCallResult result = await ua.InviteAsync(SipUri.Parse("sip:bob@example.com"), SipBody.Sdp(offerSdp));
+/// if (result.Dialog is { } call) { await call.ByeAsync(); }
+/// </code>
+/// </example>
+public sealed partial class SipUserAgent : IAsyncDisposable
+{
+    private readonly Func<SipMessageHandler, ISipTransport> _transportFactory;
+    private readonly SipTransportSender _sender = new();
+    private readonly Dictionary<string, SipDialog> _dialogs = new(StringComparer.Ordinal);
+    private readonly Dictionary<SipServerInviteTransaction, SipIncomingCall> _incoming = [];
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private int _state; // 0 created, 1 started, 2 disposed
+
+    /// <summary>Creates an agent that makes its own UDP, TCP or TLS transport from <paramref name="options"/>.</summary>
+    /// <param name="options">The settings.</param>
+    public SipUserAgent(SipUserAgentOptions options)
+        : this(options, null)
+    {
+    }
+
+    /// <summary>Creates an agent over a transport of the caller's making (for example an in-memory one in tests).</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="transportFactory">Makes the transport, given the handler it must deliver received messages to; null makes the one <paramref name="options"/> describe.</param>
+    public SipUserAgent(SipUserAgentOptions options, Func<SipMessageHandler, ISipTransport>? transportFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        Time = options.TimeProvider ?? TimeProvider.System;
+        Logger = options.LoggerFactory?.CreateLogger<SipUserAgent>() ?? NullLogger<SipUserAgent>.Instance;
+        _transportFactory = transportFactory ?? CreateTransport;
+        Layer = new SipTransactionLayer(_sender, Time, options.Transactions, options.LoggerFactory?.CreateLogger<SipTransactionLayer>())
+        {
+            RequestReceived = OnRequest,
+            CancelReceived = OnCancel,
+            UnmatchedMessage = OnUnmatched,
+        };
+        Factory = new SipRequestFactory(options, _sender);
+        OutboundRoutes = options.OutboundProxy is { } proxy ? [new SipNameAddress(WithLr(proxy))] : [];
+    }
+
+    /// <summary>The settings.</summary>
+    public SipUserAgentOptions Options { get; }
+
+    /// <summary>The transport (available once started).</summary>
+    public ISipTransport Transport => _sender.Transport;
+
+    /// <summary>The local address and port the transport listens on (available once started).</summary>
+    public IPEndPoint LocalEndPoint => _sender.Transport.LocalEndPoint;
+
+    /// <summary>
+    /// Called for each new incoming call. Answer it (ring, accept or reject) from here or later; an exception thrown here
+    /// answers the call with 500. When not set, calls are refused with 480.
+    /// </summary>
+    public Func<SipIncomingCall, CancellationToken, ValueTask>? IncomingCall { get; set; }
+
+    /// <summary>The dialogs in progress.</summary>
+    public IReadOnlyList<SipDialog> Dialogs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _dialogs.Values];
+            }
+        }
+    }
+
+    internal TimeProvider Time { get; }
+
+    internal ILogger Logger { get; }
+
+    internal SipTransactionLayer Layer { get; }
+
+    internal SipRequestFactory Factory { get; }
+
+    internal IReadOnlyList<SipNameAddress> OutboundRoutes { get; }
+
+    /// <summary>Opens the transport and starts receiving.</summary>
+    /// <param name="cancellationToken">Stops starting.</param>
+    /// <returns>A task that completes when the agent listens.</returns>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The user agent was already started or disposed.");
+        }
+
+        ISipTransport transport = _transportFactory(OnReceivedAsync);
+        _sender.Attach(transport);
+        await transport.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Calls <paramref name="target"/>: INVITE, then CANCEL when <paramref name="cancellationToken"/> fires before the answer.</summary>
+    /// <param name="target">Who to call.</param>
+    /// <param name="offer">The offer (normally SDP), or null to let the callee offer in its 200.</param>
+    /// <param name="onProvisional">Called with each provisional response (180 Ringing, 183 with early media...).</param>
+    /// <param name="cancellationToken">Cancels the call while it rings: CANCEL is sent and the task throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The outcome; on success the confirmed dialog, already acknowledged.</returns>
+    public Task<SipCallResult> InviteAsync(SipUri target, SipBody? offer, Action<SipResponse>? onProvisional = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ThrowIfNotRunning();
+        return new SipOutgoingInvite(this, target, offer, onProvisional).RunAsync(cancellationToken);
+    }
+
+    /// <summary>Sends an out-of-dialog OPTIONS (a capability query or keep-alive) and returns the final response.</summary>
+    /// <param name="target">Where to send it.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The final response (408 when none came).</returns>
+    public async Task<SipResponse> OptionsAsync(SipUri target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ThrowIfNotRunning();
+        IPEndPoint destination = await ResolveAsync(Options.OutboundProxy ?? target, cancellationToken).ConfigureAwait(false);
+        SipRequest request = Factory.Create(
+            SipMethods.Options, target, Factory.LocalParty(SipTransactionMessages.NewTag()), new SipNameAddress(target), SipRequestFactory.NewCallId(), 1, OutboundRoutes, destination, withContact: true, body: null);
+        return await SendTransactionAsync(request, destination, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Hangs up every dialog (one BYE each, not awaited), refuses pending calls and closes the transport.</summary>
+    /// <returns>A task that completes when everything is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        int previous = Interlocked.Exchange(ref _state, 2);
+        if (previous == 2)
+        {
+            return;
+        }
+
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        SipIncomingCall[] pending;
+        SipDialog[] dialogs;
+        lock (_gate)
+        {
+            pending = [.. _incoming.Values];
+            dialogs = [.. _dialogs.Values];
+        }
+
+        foreach (SipIncomingCall call in pending)
+        {
+            call.Abandon(480);
+        }
+
+        if (previous == 1)
+        {
+            foreach (SipDialog dialog in dialogs)
+            {
+                if (dialog.End(new SipDialogEnd(SipDialogEndReason.Shutdown)))
+                {
+                    // Hand the BYE to the transport; its response is not awaited.
+                    _ = dialog.SendAsync(SipMethods.Bye, null, CancellationToken.None, allowTerminated: true);
+                }
+            }
+        }
+
+        Layer.Dispose();
+        if (previous == 1)
+        {
+            await _sender.Transport.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _shutdown.Dispose();
+    }
+
+    internal static string DialogKey(string callId, string localTag, string remoteTag) => callId + "|" + localTag + "|" + remoteTag;
+
+    internal static SipResponse FinalResponse(SipRequest request, SipTransactionResult result) => result.Outcome switch
+    {
+        SipTransactionOutcome.Response when result.Response is { } r => r,
+        SipTransactionOutcome.TimedOut => SipTransactionMessages.CreateResponse(request, 408),
+        _ => SipTransactionMessages.CreateResponse(request, 503),
+    };
+
+    internal async Task<SipResponse> SendTransactionAsync(SipRequest request, IPEndPoint destination, Action<SipResponse>? onResponse, CancellationToken cancellationToken)
+    {
+        SipClientTransaction transaction = Layer.SendRequest(request, destination, onResponse);
+        SipTransactionResult result = await transaction.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return FinalResponse(request, result);
+    }
+
+    internal ValueTask<IPEndPoint> ResolveAsync(SipUri uri, CancellationToken cancellationToken)
+    {
+        AddressFamily family = _sender.Transport.LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6 && !_sender.Transport.LocalEndPoint.Address.Equals(IPAddress.IPv6Any)
+            ? AddressFamily.InterNetworkV6
+            : AddressFamily.InterNetwork;
+        return SipDestinations.ResolveAsync(uri, _sender.Transport.Protocol, family, cancellationToken);
+    }
+
+    internal void SendDirect(SipMessage message, EndPoint destination) => _ = SendDirectAsync(message, destination);
+
+    /// <summary>Adds credentials to a request re-sent after a 401/407; false when the challenge cannot be answered.</summary>
+    internal static bool TryAuthorize(SipRequest request, SipResponse challenge) => false;
+
+    /// <summary>Copies the INVITE's credentials into the ACK of its 2xx (RFC 3261 22.1: same credentials as the INVITE).</summary>
+    internal static void CopyAuthorization(SipRequest ack, uint cseq)
+    {
+    }
+
+    internal void AddDialog(SipDialog dialog)
+    {
+        lock (_gate)
+        {
+            _dialogs[dialog.Key] = dialog;
+        }
+    }
+
+    internal void RemoveDialog(SipDialog dialog)
+    {
+        lock (_gate)
+        {
+            if (_dialogs.TryGetValue(dialog.Key, out SipDialog? current) && ReferenceEquals(current, dialog))
+            {
+                _dialogs.Remove(dialog.Key);
+            }
+        }
+    }
+
+    private static SipUri WithLr(SipUri proxy) =>
+        proxy.HasParameter("lr") ? proxy : SipUri.Parse(proxy.ToString() + ";lr");
+
+    private ISipTransport CreateTransport(SipMessageHandler handler)
+    {
+        SipTransportOptions transportOptions = (Options.TransportOptions ?? new SipTransportOptions()) with
+        {
+            TimeProvider = Options.TransportOptions?.TimeProvider ?? Options.TimeProvider,
+            LoggerFactory = Options.TransportOptions?.LoggerFactory ?? Options.LoggerFactory,
+        };
+        return Options.Transport == SipTransportProtocol.Udp
+            ? new SipUdpTransport(Options.LocalEndPoint, handler, transportOptions)
+            : new SipStreamTransport(Options.LocalEndPoint, handler, transportOptions, Options.Transport == SipTransportProtocol.Tls ? Options.Tls : null);
+    }
+
+    private void ThrowIfNotRunning()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) == 2, this);
+        if (Volatile.Read(ref _state) == 0)
+        {
+            throw new InvalidOperationException("Start the user agent first.");
+        }
+    }
+
+    private ValueTask OnReceivedAsync(SipReceivedMessage received, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _state) == 1)
+        {
+            Layer.OnMessageReceived(received.Message, received.RemoteEndPoint);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private SipDialog? FindDialog(string? callId, string? localTag, string? remoteTag)
+    {
+        if (callId is null || localTag is null)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            return _dialogs.GetValueOrDefault(DialogKey(callId, localTag, remoteTag ?? string.Empty));
+        }
+    }
+
+    private void OnRequest(SipServerTransaction transaction)
+    {
+        SipRequest request = transaction.Request;
+        if (!request.RequestUri.IsSip)
+        {
+            Respond(transaction, 416);
+            return;
+        }
+
+        if (UnsupportedExtensions(request) is { } unsupported)
+        {
+            SipResponse bad = Factory.CreateResponse(request, 420, null, transaction.RemoteEndPoint, withContact: false);
+            bad.AddHeader(SipHeaderNames.Unsupported, unsupported);
+            transaction.SendResponse(bad);
+            return;
+        }
+
+        if (request.To?.Tag is { } toTag)
+        {
+            if (FindDialog(request.CallId, toTag, request.From?.Tag) is { } dialog)
+            {
+                dialog.Server.OnRequest(transaction);
+            }
+            else
+            {
+                Respond(transaction, 481);
+            }
+
+            return;
+        }
+
+        switch (request.Method)
+        {
+            case SipMethods.Invite:
+                OnNewInvite((SipServerInviteTransaction)transaction);
+                break;
+            case SipMethods.Options:
+                SipResponse ok = Factory.CreateResponse(request, 200, null, transaction.RemoteEndPoint, withContact: true);
+                ok.AddHeader("Accept", SipBody.SdpContentType);
+                transaction.SendResponse(ok);
+                break;
+            case SipMethods.Bye or SipMethods.Update or SipMethods.Prack or SipMethods.Info:
+                Respond(transaction, 481);
+                break;
+            default:
+                Respond(transaction, 405);
+                break;
+        }
+    }
+
+    private static string? UnsupportedExtensions(SipRequest request)
+    {
+        if (request.Method is SipMethods.Ack or SipMethods.Cancel)
+        {
+            return null;
+        }
+
+        List<string>? unknown = null;
+        foreach (string option in request.Require)
+        {
+            if (!option.Equals("timer", StringComparison.OrdinalIgnoreCase))
+            {
+                (unknown ??= []).Add(option);
+            }
+        }
+
+        return unknown is null ? null : string.Join(", ", unknown);
+    }
+
+    private void OnNewInvite(SipServerInviteTransaction transaction)
+    {
+        SipRequest invite = transaction.Request;
+        SipSessionTimer.SessionAnswer session = SipSessionTimer.Answer(invite, Options);
+        if (session.StatusCode == 422)
+        {
+            SipResponse tooSmall = Factory.CreateResponse(invite, 422, null, transaction.RemoteEndPoint, withContact: false);
+            tooSmall.AddHeader(SipHeaderNames.MinSE, SipSessionTimer.Seconds(Options.MinSessionExpires));
+            transaction.SendResponse(tooSmall);
+            return;
+        }
+
+        Func<SipIncomingCall, CancellationToken, ValueTask>? handler = IncomingCall;
+        if (handler is null)
+        {
+            Respond(transaction, 480);
+            return;
+        }
+
+        var call = new SipIncomingCall(this, transaction);
+        lock (_gate)
+        {
+            _incoming[transaction] = call;
+        }
+
+        _ = transaction.Completion.ContinueWith(
+            (_, state) => ((SipUserAgent)state!).ForgetIncoming(transaction), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = RunIncomingCallAsync(handler, call);
+    }
+
+    private void ForgetIncoming(SipServerInviteTransaction transaction)
+    {
+        SipIncomingCall? call;
+        lock (_gate)
+        {
+            _incoming.Remove(transaction, out call);
+        }
+
+        call?.Abandon(500); // no-op when answered; the transaction is over either way
+    }
+
+    private async Task RunIncomingCallAsync(Func<SipIncomingCall, CancellationToken, ValueTask> handler, SipIncomingCall call)
+    {
+        try
+        {
+            await handler(call, _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (call.Cancelled.IsCancellationRequested || _shutdown.IsCancellationRequested)
+        {
+            // The caller cancelled or we are shutting down: the call was answered 487/480 already.
+        }
+#pragma warning disable CA1031 // Application code: logged, and the call gets a 500 if it is still unanswered.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogIncomingHandlerFailed(Logger, call.Request.CallId, ex);
+            call.Abandon(500);
+        }
+    }
+
+    private void OnCancel(SipServerInviteTransaction invite, SipRequest cancel)
+    {
+        SipIncomingCall? call;
+        lock (_gate)
+        {
+            call = _incoming.GetValueOrDefault(invite);
+        }
+
+        if (call is not null)
+        {
+            call.OnCancel();
+        }
+        else if (invite.IsPending)
+        {
+            try
+            {
+                invite.Respond(487);
+            }
+            catch (InvalidOperationException)
+            {
+                // Answered meanwhile: the CANCEL has no effect (RFC 3261 9.2).
+            }
+        }
+    }
+
+    private void OnUnmatched(SipMessage message, EndPoint source)
+    {
+        if (message is SipRequest { Method: SipMethods.Ack } ack)
+        {
+            FindDialog(ack.CallId, ack.To?.Tag, ack.From?.Tag)?.Server.OnAck(ack);
+        }
+        else if (message is SipResponse { StatusCode: >= 200 and < 300 } ok && ok.CSeq?.Method == SipMethods.Invite)
+        {
+            // A 2xx retransmission after the INVITE transaction ended: our ACK was lost.
+            FindDialog(ok.CallId, ok.From?.Tag, ok.To?.Tag)?.OnInvite2xxRetransmission(ok);
+        }
+    }
+
+    private void Respond(SipServerTransaction transaction, int statusCode) =>
+        transaction.SendResponse(Factory.CreateResponse(transaction.Request, statusCode, null, transaction.RemoteEndPoint, withContact: false));
+
+    private async Task SendDirectAsync(SipMessage message, EndPoint destination)
+    {
+        try
+        {
+            await _sender.Transport.SendAsync(message, destination, _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: nothing more is sent.
+        }
+        catch (Exception ex) when (ex is SocketException or SipTransportException or IOException or ObjectDisposedException)
+        {
+            LogSendFailed(Logger, destination, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The incoming-call handler failed for call {CallId}; answered 500")]
+    private static partial void LogIncomingHandlerFailed(ILogger logger, string? callId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a SIP message to {Destination}")]
+    private static partial void LogSendFailed(ILogger logger, EndPoint destination, Exception exception);
+}
