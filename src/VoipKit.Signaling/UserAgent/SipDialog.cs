@@ -20,6 +20,7 @@ public sealed partial class SipDialog
     private SipDialogState _state;
     private (SipRequest Ack, IPEndPoint Destination)? _lastAck;
     private bool _localOfferPending;
+    private bool _offerInFlight;
 
     internal SipDialog(
         SipUserAgent ua,
@@ -115,13 +116,14 @@ public sealed partial class SipDialog
 
     internal bool PeerAllowsUpdate { get; set; }
 
-    internal bool LocalOfferPending
+    /// <summary>True while a re-INVITE or UPDATE of ours is on the wire (not while it waits out a glare backoff).</summary>
+    internal bool OfferInFlight
     {
         get
         {
             lock (_gate)
             {
-                return _localOfferPending;
+                return _offerInFlight;
             }
         }
     }
@@ -347,11 +349,21 @@ public sealed partial class SipDialog
             for (int attempt = 0; ; attempt++)
             {
                 TimeSpan? interval = _sessionTimer.Interval;
-                SipResponse response = await SendAsync(
-                    method,
-                    offer,
-                    cancellationToken,
-                    decorate: r => SipSessionTimer.AddRequestHeaders(r, _ua.Options, interval)).ConfigureAwait(false);
+                SipResponse response;
+                SetOfferInFlight(true);
+                try
+                {
+                    response = await SendAsync(
+                        method,
+                        offer,
+                        cancellationToken,
+                        decorate: r => SipSessionTimer.AddRequestHeaders(r, _ua.Options, interval)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    SetOfferInFlight(false);
+                }
+
                 if (response.StatusCode == 491 && attempt < 3)
                 {
                     await Task.Delay(GlareDelay(), _ua.Time, cancellationToken).ConfigureAwait(false);
@@ -383,6 +395,14 @@ public sealed partial class SipDialog
             {
                 _localOfferPending = false;
             }
+        }
+    }
+
+    private void SetOfferInFlight(bool value)
+    {
+        lock (_gate)
+        {
+            _offerInFlight = value;
         }
     }
 

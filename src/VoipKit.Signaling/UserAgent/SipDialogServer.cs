@@ -137,7 +137,7 @@ internal sealed partial class SipDialogServer
         bool unacked;
         lock (_gate)
         {
-            glare = _remoteOfferPending || _dialog.LocalOfferPending;
+            glare = _remoteOfferPending || _dialog.OfferInFlight;
             unacked = _ackWaiter is { Completion.IsCompleted: false };
             if (!glare && !unacked)
             {

@@ -35,6 +35,12 @@ internal sealed class InMemorySipNetwork
 
     public IReadOnlyList<(IPEndPoint From, IPEndPoint To, SipMessage Message)> Log => [.. _log];
 
+    /// <summary>
+    /// Addresses that act as a transparent routing proxy: a request sent there is logged, its Route consumed (loose or
+    /// strict routing) and delivered to its Request-URI, keeping the original source.
+    /// </summary>
+    public HashSet<IPEndPoint> Proxies { get; } = [];
+
     public IEnumerable<SipRequest> Requests(string method) =>
         Log.Select(e => e.Message).OfType<SipRequest>().Where(r => r.Method == method);
 
@@ -103,6 +109,30 @@ internal sealed class InMemorySipNetwork
         _log.Enqueue((from, to, copy));
         if (Drop?.Invoke(from, to, copy) == true)
         {
+            return;
+        }
+
+        if (Proxies.Contains(to) && copy is SipRequest)
+        {
+            var routed = (SipRequest)SipMessage.Parse(copy.ToArray());
+            List<string> routes = [.. routed.GetHeaders(SipHeaderNames.Route)];
+            routed.RemoveHeaders(SipHeaderNames.Route);
+            if (routed.RequestUri.Host == to.Address.ToString())
+            {
+                routed.RequestUri = SipNameAddress.Parse(routes[^1]).Uri; // strict routing: the last Route is the real target
+                routes.RemoveAt(routes.Count - 1);
+            }
+            else
+            {
+                routes.RemoveAt(0); // loose routing: our own Route entry
+            }
+
+            foreach (string r in routes)
+            {
+                routed.AddHeader(SipHeaderNames.Route, r);
+            }
+
+            Send(from, new IPEndPoint(IPAddress.Parse(routed.RequestUri.Host), routed.RequestUri.Port ?? 5060), routed);
             return;
         }
 
