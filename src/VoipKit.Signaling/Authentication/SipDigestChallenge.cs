@@ -19,7 +19,7 @@ public sealed class SipDigestChallenge
     /// <param name="realm">The realm.</param>
     /// <param name="nonce">The nonce.</param>
     /// <param name="algorithm">The algorithm.</param>
-    /// <param name="qop">The qop options (<c>auth</c>, <c>auth-int</c>); none for an RFC 2069 challenge.</param>
+    /// <param name="qop">The qop options (<c>auth</c>, <c>auth-int</c>); null for <c>auth</c> alone, empty for an RFC 2069 challenge.</param>
     /// <param name="opaque">The opaque value, or null.</param>
     /// <param name="stale">Whether the previous nonce was stale but the credentials were right.</param>
     /// <param name="domain">The domain parameter (space-separated URIs), or null.</param>

@@ -156,13 +156,13 @@ public sealed class SipDigestClient
             return SipDigestAuthorizeResult.UnsupportedAlgorithm;
         }
 
-        // Challenged again after answering this realm: a stale nonce is fine (new nonce, same password). Otherwise the
-        // same nonce, or a new one right after our direct answer to a challenge, means the password was refused. A new
-        // nonce after a request authorized in advance (the server forgot the old nonce) is retried once.
-        if (previous.TryGetValue(realm, out SipDigestCredentialFields? sent) && !chosen.Stale)
+        // Challenged again after answering this realm. The same nonce again cannot be answered better (even "stale").
+        // A new nonce with stale=true is fine (same password). Without it, right after our direct answer to a challenge,
+        // the password was refused; after a request authorized in advance (the server forgot the old nonce) it is retried.
+        if (previous.TryGetValue(realm, out SipDigestCredentialFields? sent))
         {
             bool direct = _cache.TryGetValue((proxy, realm), out Entry? cached) && string.Equals(cached.LastDirectResponse, sent.Response, StringComparison.Ordinal);
-            if (string.Equals(sent.Nonce, chosen.Nonce, StringComparison.Ordinal) || direct)
+            if (string.Equals(sent.Nonce, chosen.Nonce, StringComparison.Ordinal) || (direct && !chosen.Stale))
             {
                 return SipDigestAuthorizeResult.CredentialsRejected;
             }

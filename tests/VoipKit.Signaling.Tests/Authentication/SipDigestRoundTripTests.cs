@@ -134,6 +134,27 @@ public class SipDigestRoundTripTests
         SipRequest refresh = Request(cseq: 2);
         client.Authorize(refresh);
         Assert.Equal(SipDigestAuthorizeResult.CredentialsRejected, client.TryAuthorize(Challenge(401, challenge), refresh));
+        var staleSame = new SipDigestChallenge(Realm, "n0nce", SipDigestAlgorithm.Md5, stale: true);
+        Assert.Equal(SipDigestAuthorizeResult.CredentialsRejected, client.TryAuthorize(Challenge(401, staleSame), refresh));
+    }
+
+    [Fact]
+    public void Credentials_for_another_realm_or_a_zero_count_do_not_pass()
+    {
+        using SipDigestServer server = Server();
+        var client = new SipDigestClient(new SipCredentials(User, Password));
+        SipRequest request = Request();
+        client.TryAuthorize(Challenge(401, server.CreateChallenge("other.test")), request);
+        Assert.Equal(SipDigestVerifyResult.Missing, server.Verify(Wire(request), Realm));
+
+        // nc=00000000 with an otherwise right response: counts start at 1.
+        SipDigestChallenge issued = server.CreateChallenge(Realm);
+        string ha1 = SipDigest.Ha1(SipDigestAlgorithm.Sha256, User, Realm, Password);
+        string response = SipDigest.Response(SipDigestAlgorithm.Sha256, ha1, issued.Nonce, 0, "c", "auth", "REGISTER", "sip:voipkit.test", default);
+        SipRequest zero = Request();
+        zero.AddHeader(SipHeaderNames.Authorization, $"Digest username=\"{User}\", realm=\"{Realm}\", nonce=\"{issued.Nonce}\", uri=\"sip:voipkit.test\", "
+            + $"response=\"{response}\", algorithm=SHA-256, qop=auth, nc=00000000, cnonce=\"c\"");
+        Assert.Equal(SipDigestVerifyResult.Replayed, server.Verify(zero, Realm));
     }
 
     [Fact]
