@@ -28,6 +28,7 @@ public sealed class SipDigestServer : IDisposable
     // Issue time of the newest nonce dropped from the table: an older nonce that is not in the table may have been used,
     // so it is treated as stale rather than accepted with a count we no longer know.
     private long _evictedWatermark = long.MinValue;
+    private bool _disposed;
 
     /// <summary>Creates a server.</summary>
     /// <param name="lookup">Returns the secret for (username, realm), or null for an unknown user.</param>
@@ -58,6 +59,7 @@ public sealed class SipDigestServer : IDisposable
     public SipDigestChallenge CreateChallenge(string realm, SipDigestAlgorithm algorithm = SipDigestAlgorithm.Sha256, bool qop = true, bool stale = false, string? opaque = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(realm);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _ = SipDigestAlgorithms.GetName(algorithm); // validates the enum value
         Span<byte> nonce = stackalloc byte[NonceBytes];
         BinaryPrimitives.WriteInt64BigEndian(nonce, NowMs());
@@ -84,6 +86,7 @@ public sealed class SipDigestServer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(realm);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         username = null;
         bool malformed = false;
         SipDigestCredentialFields? fields = null;
@@ -129,7 +132,7 @@ public sealed class SipDigestServer : IDisposable
         SipDigestSecret? secret = _lookup(fields.Username, realm);
         string ha1 = secret?.Ha1(algorithm, fields.Username, realm)
             ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(SipDigestAlgorithms.HexLength(algorithm) / 2)); // same work for an unknown user
-        string expected = SipDigest.Response(algorithm, ha1, fields.Nonce, fields.Nc, fields.Cnonce, fields.Qop?.ToLowerInvariant(), request.Method,
+        string expected = SipDigest.Response(algorithm, ha1, fields.Nonce, fields.Nc, fields.Cnonce, fields.Qop, request.Method,
             fields.Uri, request.Body.Span);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(fields.Response.ToLowerInvariant())) || secret is null)
         {
@@ -151,8 +154,12 @@ public sealed class SipDigestServer : IDisposable
         return fields.Qop is null ? SipDigestVerifyResult.Ok : CountUse(fields.Nonce, fields.Nc, issuedMs);
     }
 
-    /// <summary>Wipes the nonce key; later verifications find every nonce stale.</summary>
-    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
+    /// <summary>Wipes the nonce key; the server can no longer be used.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        CryptographicOperations.ZeroMemory(_key);
+    }
 
     private enum NonceState
     {

@@ -119,6 +119,34 @@ public class SipDigestChallengeSelectionTests
     }
 
     [Fact]
+    public void Kamailio_style_401_from_the_wire_gets_an_rfc_2617_answer()
+    {
+        // The shape of a Kamailio 5.x auth module challenge (www_challenge with qop auth, no algorithm: MD5).
+        string text = "SIP/2.0 401 Unauthorized\r\n"
+            + "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKauth1;received=192.0.2.1;rport=5060\r\n"
+            + "From: <sip:alice@voipkit.test>;tag=a1\r\n"
+            + "To: <sip:alice@voipkit.test>;tag=b27e1a1d33761e85846fc98f5f3a7e58.5a2d\r\n"
+            + "Call-ID: auth-test-1\r\n"
+            + "CSeq: 1 REGISTER\r\n"
+            + "WWW-Authenticate: Digest realm=\"voipkit.test\", nonce=\"ZUFfR2VBXvKuMWSfTUj3xdbFEOdm8ffa\", qop=\"auth\"\r\n"
+            + "Server: kamailio (5.6.4 (x86_64/linux))\r\n"
+            + "Content-Length: 0\r\n\r\n";
+        var response = (SipResponse)SipMessage.Parse(System.Text.Encoding.ASCII.GetBytes(text));
+        SipRequest request = Request();
+        Assert.Equal(SipDigestAuthorizeResult.Authorized, Client().TryAuthorize(response, request));
+
+        SipAuthValue c = Credentials(Wire(request));
+        Assert.Equal(["username", "realm", "nonce", "uri", "response", "algorithm", "qop", "nc", "cnonce"], c.Parameters.Select(p => p.Name));
+        Assert.Equal("MD5", c.Get("algorithm"));
+        Assert.Equal("00000001", c.Get("nc"));
+        Assert.Matches("^[0-9a-f]{32}$", c.Get("response"));
+        string ha1 = SipDigest.Ha1(SipDigestAlgorithm.Md5, User, Realm, Password);
+        Assert.Equal(SipDigest.Response(SipDigestAlgorithm.Md5, ha1, "ZUFfR2VBXvKuMWSfTUj3xdbFEOdm8ffa", 1, c.Get("cnonce"), "auth", "REGISTER", "sip:voipkit.test", default),
+            c.Get("response"));
+        Assert.Contains("qop=auth, nc=00000001, cnonce=\"", request.GetHeader(SipHeaderNames.Authorization), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Clear_forgets_the_challenges()
     {
         var client = Client();

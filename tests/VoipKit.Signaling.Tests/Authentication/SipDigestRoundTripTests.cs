@@ -268,6 +268,28 @@ public class SipDigestRoundTripTests
         Assert.Equal(SipDigestVerifyResult.Stale, server.Verify(Wire(request), Realm));
     }
 
+    [Fact]
+    public void Qop_is_hashed_as_the_client_wrote_it()
+    {
+        using SipDigestServer server = Server();
+        SipDigestChallenge issued = server.CreateChallenge(Realm, SipDigestAlgorithm.Md5);
+        string ha1 = SipDigest.Ha1(SipDigestAlgorithm.Md5, User, Realm, Password);
+        string response = SipDigest.Response(SipDigestAlgorithm.Md5, ha1, issued.Nonce, 1, "c", "AUTH", "REGISTER", "sip:voipkit.test", default);
+        SipRequest request = Request();
+        request.AddHeader(SipHeaderNames.Authorization, $"Digest username=\"{User}\", realm=\"{Realm}\", nonce=\"{issued.Nonce}\", uri=\"sip:voipkit.test\", "
+            + $"response=\"{response.ToUpperInvariant()}\", qop=AUTH, nc=00000001, cnonce=\"c\"");
+        Assert.Equal(SipDigestVerifyResult.Ok, server.Verify(request, Realm));
+    }
+
+    [Fact]
+    public void Disposed_server_refuses_use()
+    {
+        SipDigestServer server = Server();
+        server.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => server.CreateChallenge(Realm));
+        Assert.Throws<ObjectDisposedException>(() => server.Verify(Request(), Realm));
+    }
+
     [Theory]
     [InlineData("Digest username=\"alice\", realm=\"voipkit.test\", nonce=\"x\", uri=\"sip:voipkit.test\"")]
     [InlineData("Digest username=\"alice\", realm=\"voipkit.test\", nonce=\"x\", uri=\"sip:voipkit.test\", response=\"00\", qop=auth")]
