@@ -261,13 +261,13 @@ public sealed partial class SipDialog
         }
     }
 
-    internal async Task SendAckAsync(SipResponse response, CancellationToken cancellationToken)
+    internal async Task SendAckAsync(SipResponse response, SipRequest invite, CancellationToken cancellationToken)
     {
         uint number = response.CSeq?.Number ?? 0;
         (SipUri ruri, List<SipNameAddress> routes, SipUri hop) = Routing();
         IPEndPoint destination = await _ua.ResolveAsync(hop, cancellationToken).ConfigureAwait(false);
         SipRequest ack = _ua.Factory.Create(SipMethods.Ack, ruri, Local, Remote, CallId, number, routes, destination, withContact: false, body: null);
-        SipUserAgent.CopyAuthorization(ack, number);
+        SipUserAgent.CopyCredentials(invite, ack);
         lock (_gate)
         {
             _lastAck = (ack, destination);
@@ -279,6 +279,7 @@ public sealed partial class SipDialog
     internal async Task<SipResponse> SendAsync(string method, SipBody? body, CancellationToken cancellationToken, bool allowTerminated = false, Action<SipRequest>? decorate = null)
     {
         SipResponse? challenge = null;
+        SipRequest? previous = null;
         for (int attempt = 0; ; attempt++)
         {
             uint cseq;
@@ -297,10 +298,12 @@ public sealed partial class SipDialog
             bool targetRefresh = method is SipMethods.Invite or SipMethods.Update;
             SipRequest request = _ua.Factory.Create(method, ruri, Local, Remote, CallId, cseq, routes, destination, targetRefresh, body);
             decorate?.Invoke(request);
-            if (challenge is not null && !SipUserAgent.TryAuthorize(request, challenge))
+            if (challenge is not null && !_ua.TryAuthorize(previous!, request, challenge))
             {
                 return challenge;
             }
+
+            previous = request;
 
             Action<SipResponse>? onResponse = method == SipMethods.Invite ? OnReinviteProvisionalOr2xx : null;
             SipResponse response = await _ua.SendTransactionAsync(request, destination, onResponse, cancellationToken).ConfigureAwait(false);
@@ -312,7 +315,7 @@ public sealed partial class SipDialog
 
             if (method == SipMethods.Invite && response.StatusCode is >= 200 and < 300)
             {
-                await SendAckAsync(response, cancellationToken).ConfigureAwait(false);
+                await SendAckAsync(response, request, cancellationToken).ConfigureAwait(false);
             }
 
             return response;

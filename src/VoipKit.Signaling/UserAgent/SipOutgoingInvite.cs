@@ -22,6 +22,7 @@ internal sealed partial class SipOutgoingInvite
     private readonly Lock _gate = new();
     private uint _cseq = 1;
     private SipDialog? _dialog;
+    private SipRequest? _invite;
 
     public SipOutgoingInvite(SipUserAgent ua, SipUri target, SipBody? offer, Action<SipResponse>? onProvisional)
     {
@@ -37,6 +38,7 @@ internal sealed partial class SipOutgoingInvite
     {
         TimeSpan? sessionInterval = null;
         SipResponse? challenge = null;
+        SipRequest? previous = null;
         for (int attempt = 0; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -45,9 +47,15 @@ internal sealed partial class SipOutgoingInvite
             SipRequest invite = _ua.Factory.Create(
                 SipMethods.Invite, _target, _local, _to, _callId, _cseq, _ua.OutboundRoutes, destination, withContact: true, _offer);
             SipSessionTimer.AddRequestHeaders(invite, _ua.Options, sessionInterval);
-            if (challenge is not null && !SipUserAgent.TryAuthorize(invite, challenge))
+            if (challenge is not null && !_ua.TryAuthorize(previous!, invite, challenge))
             {
                 return Failed(challenge);
+            }
+
+            previous = invite;
+            lock (_gate)
+            {
+                _invite = invite;
             }
 
             var transaction = (SipClientInviteTransaction)_ua.Layer.SendRequest(invite, destination, OnResponse);
@@ -140,7 +148,7 @@ internal sealed partial class SipOutgoingInvite
             _ua.AddDialog(created);
             created.UpdateTarget(response);
             created.ApplySessionTimer(response, weWereUac: true);
-            _ = created.SendAckAsync(response, CancellationToken.None);
+            _ = created.SendAckAsync(response, CurrentInvite, CancellationToken.None);
             return created;
         }
 
@@ -151,9 +159,20 @@ internal sealed partial class SipOutgoingInvite
         return _dialog!;
     }
 
-    private static async Task AckAndByeAsync(SipDialog fork, SipResponse response)
+    private SipRequest CurrentInvite
     {
-        await fork.SendAckAsync(response, CancellationToken.None).ConfigureAwait(false);
+        get
+        {
+            lock (_gate)
+            {
+                return _invite!;
+            }
+        }
+    }
+
+    private async Task AckAndByeAsync(SipDialog fork, SipResponse response)
+    {
+        await fork.SendAckAsync(response, CurrentInvite, CancellationToken.None).ConfigureAwait(false);
         await fork.ByeAsync(CancellationToken.None).ConfigureAwait(false);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VoipKit.Signaling.Authentication;
 using VoipKit.Signaling.Messages;
 using VoipKit.Signaling.Transactions;
 using VoipKit.Signaling.Transports;
@@ -28,6 +29,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
     private readonly SipTransportSender _sender = new();
     private readonly Dictionary<string, SipDialog> _dialogs = new(StringComparer.Ordinal);
     private readonly Dictionary<SipServerInviteTransaction, SipIncomingCall> _incoming = [];
+    private readonly HashSet<SipRegistration> _registrations = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _shutdown = new();
     private int _state; // 0 created, 1 started, 2 disposed
@@ -57,6 +59,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
             UnmatchedMessage = OnUnmatched,
         };
         Factory = new SipRequestFactory(options, _sender);
+        Digest = options.Credentials is { } credentials ? new SipDigestClient(credentials) : null;
         OutboundRoutes = options.OutboundProxy is { } proxy ? [new SipNameAddress(WithLr(proxy))] : [];
     }
 
@@ -95,6 +98,8 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
     internal SipRequestFactory Factory { get; }
 
+    internal SipDigestClient? Digest { get; }
+
     internal IReadOnlyList<SipNameAddress> OutboundRoutes { get; }
 
     /// <summary>Opens the transport and starts receiving.</summary>
@@ -123,6 +128,35 @@ public sealed partial class SipUserAgent : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(target);
         ThrowIfNotRunning();
         return new SipOutgoingInvite(this, target, offer, onProvisional).RunAsync(cancellationToken);
+    }
+
+    /// <summary>Registers this agent's Contact at a registrar and keeps the binding fresh until it is disposed or unregistered.</summary>
+    /// <param name="options">The registrar and the binding's settings.</param>
+    /// <param name="cancellationToken">Stops the first attempt.</param>
+    /// <returns>The registration, registered.</returns>
+    /// <exception cref="SipRegistrationException">The registrar refused (for example 403, or a 401 the credentials cannot answer) or did not answer.</exception>
+    public async Task<SipRegistration> RegisterAsync(SipRegistrationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ThrowIfNotRunning();
+        var registration = new SipRegistration(this, options);
+        lock (_gate)
+        {
+            _registrations.Add(registration);
+        }
+
+        try
+        {
+            await registration.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Forget(registration);
+            throw;
+        }
+
+        return registration;
     }
 
     /// <summary>Sends an out-of-dialog OPTIONS (a capability query or keep-alive) and returns the final response.</summary>
@@ -156,6 +190,17 @@ public sealed partial class SipUserAgent : IAsyncDisposable
         {
             pending = [.. _incoming.Values];
             dialogs = [.. _dialogs.Values];
+        }
+
+        SipRegistration[] registrations;
+        lock (_gate)
+        {
+            registrations = [.. _registrations];
+        }
+
+        foreach (SipRegistration registration in registrations)
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
         }
 
         foreach (SipIncomingCall call in pending)
@@ -210,12 +255,49 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
     internal void SendDirect(SipMessage message, EndPoint destination) => _ = SendDirectAsync(message, destination);
 
-    /// <summary>Adds credentials to a request re-sent after a 401/407; false when the challenge cannot be answered.</summary>
-    internal static bool TryAuthorize(SipRequest request, SipResponse challenge) => false;
-
-    /// <summary>Copies the INVITE's credentials into the ACK of its 2xx (RFC 3261 22.1: same credentials as the INVITE).</summary>
-    internal static void CopyAuthorization(SipRequest ack, uint cseq)
+    /// <summary>
+    /// Adds credentials to <paramref name="request"/>, the re-sent form of <paramref name="previous"/> that got the 401/407
+    /// <paramref name="challenge"/>; false when it cannot be answered (no or rejected credentials, unsupported algorithm).
+    /// </summary>
+    internal bool TryAuthorize(SipRequest previous, SipRequest request, SipResponse challenge)
     {
+        if (Digest is null)
+        {
+            return false;
+        }
+
+        // The digest client compares with the credentials the challenged request carried to spot a rejection.
+        CopyCredentials(previous, request);
+        SipDigestAuthorizeResult result = Digest.TryAuthorize(challenge, request);
+        if (result != SipDigestAuthorizeResult.Authorized)
+        {
+            LogNotAuthorized(Logger, request.Method, challenge.StatusCode, result);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Copies Authorization and Proxy-Authorization (an ACK for 2xx carries the INVITE's credentials, RFC 3261 13.2.2.4).</summary>
+    internal static void CopyCredentials(SipRequest from, SipRequest to)
+    {
+        to.RemoveHeaders(SipHeaderNames.Authorization);
+        to.RemoveHeaders(SipHeaderNames.ProxyAuthorization);
+        foreach (SipHeader h in from.Headers)
+        {
+            if (h.Is(SipHeaderNames.Authorization) || h.Is(SipHeaderNames.ProxyAuthorization))
+            {
+                to.Headers.Add(h);
+            }
+        }
+    }
+
+    internal void Forget(SipRegistration registration)
+    {
+        lock (_gate)
+        {
+            _registrations.Remove(registration);
+        }
     }
 
     internal void AddDialog(SipDialog dialog)
@@ -472,6 +554,9 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The incoming-call handler failed for call {CallId}; answered 500")]
     private static partial void LogIncomingHandlerFailed(ILogger logger, string? callId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {Method} got {Status} and could not be authorized: {Result}")]
+    private static partial void LogNotAuthorized(ILogger logger, string method, int status, SipDigestAuthorizeResult result);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a SIP message to {Destination}")]
     private static partial void LogSendFailed(ILogger logger, EndPoint destination, Exception exception);

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using VoipKit.Signaling.Authentication;
 using VoipKit.Signaling.Messages;
 using VoipKit.Signaling.Transactions;
 using VoipKit.Signaling.Transports;
@@ -14,6 +15,12 @@ public sealed record SipUserAgentOptions
 
     /// <summary>The display name put in From and Contact, or null.</summary>
     public string? DisplayName { get; init; }
+
+    /// <summary>
+    /// The credentials used to answer digest challenges (401/407, RFC 8760: SHA-256 preferred, MD5 when that is all the
+    /// server offers) for REGISTER, INVITE and in-dialog requests; null to not authenticate.
+    /// </summary>
+    public SipCredentials? Credentials { get; init; }
 
     /// <summary>
     /// A proxy that every out-of-dialog request goes through (a loose-routing Route, RFC 3261 8.1.2), or null to send

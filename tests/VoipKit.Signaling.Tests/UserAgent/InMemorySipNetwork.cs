@@ -16,6 +16,7 @@ internal sealed class InMemorySipNetwork
     private readonly ConcurrentDictionary<IPEndPoint, InMemorySipTransport> _nodes = new();
     private readonly ConcurrentQueue<(IPEndPoint From, IPEndPoint To, SipMessage Message)> _log = new();
     private int _nextHost = 1;
+    private long _lastActivityTicks;
 
     public InMemorySipNetwork(FakeTimeProvider? time = null)
     {
@@ -79,7 +80,7 @@ internal sealed class InMemorySipNetwork
             }
 
             await Settle(step);
-            Time.Advance(TimeSpan.FromMilliseconds(1));
+            Time.Advance(Step());
         }
 
         await task;
@@ -92,7 +93,9 @@ internal sealed class InMemorySipNetwork
         for (int step = 0; Time.GetUtcNow() < end; step++)
         {
             await Settle(step);
-            Time.Advance(TimeSpan.FromMilliseconds(1));
+            TimeSpan left = end - Time.GetUtcNow();
+            TimeSpan next = Step();
+            Time.Advance(next < left ? next : left);
         }
 
         await Settle(0);
@@ -102,8 +105,15 @@ internal sealed class InMemorySipNetwork
 
     internal void Detach(InMemorySipTransport node) => _nodes.TryRemove(node.LocalEndPoint, out _);
 
+    /// <summary>1 ms steps while messages fly, 20 ms when the network has been quiet (timers fire at most that late).</summary>
+    private TimeSpan Step() =>
+        Time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _lastActivityTicks), TimeSpan.Zero) < TimeSpan.FromMilliseconds(50)
+            ? TimeSpan.FromMilliseconds(1)
+            : TimeSpan.FromMilliseconds(20);
+
     internal void Send(IPEndPoint from, IPEndPoint to, SipMessage message)
     {
+        Interlocked.Exchange(ref _lastActivityTicks, Time.GetUtcNow().UtcTicks);
         SipMessage copy = SipMessage.Parse(message.ToArray());
         Rewrite?.Invoke(from, to, copy);
         _log.Enqueue((from, to, copy));

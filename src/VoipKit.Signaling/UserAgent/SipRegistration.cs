@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using VoipKit.Signaling.Messages;
+using VoipKit.Signaling.Transactions;
+
+namespace VoipKit.Signaling.UserAgent;
+
+/// <summary>
+/// A binding of this agent's Contact to its address of record at a registrar (RFC 3261 section 10). It answers digest
+/// challenges, follows 423 Interval Too Brief, refreshes before the granted expiry, and after a failure keeps retrying
+/// with the RFC 5626 backoff until it is registered again. Dispose or <see cref="UnregisterAsync"/> it to stop.
+/// </summary>
+public sealed partial class SipRegistration : IAsyncDisposable
+{
+    private readonly SipUserAgent _ua;
+    private readonly SipRegistrationOptions _options;
+    private readonly string _callId = SipRequestFactory.NewCallId();
+    private readonly string _localTag = SipTransactionMessages.NewTag();
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private uint _cseq;
+    private TimeSpan _asked;
+    private ITimer? _timer;
+    private int _failures;
+    private bool _stopped;
+
+    internal SipRegistration(SipUserAgent ua, SipRegistrationOptions options)
+    {
+        _ua = ua;
+        _options = options;
+        _asked = options.Expires;
+    }
+
+    /// <summary>Raised (on a timer or network thread) whenever <see cref="State"/> changes.</summary>
+    public event EventHandler<SipRegistrationState>? StateChanged;
+
+    /// <summary>The registrar.</summary>
+    public SipUri Registrar => _options.Registrar;
+
+    /// <summary>The current state.</summary>
+    public SipRegistrationState State { get; private set; } = SipRegistrationState.Registering;
+
+    /// <summary>The expiry the registrar granted in its last 200, or null.</summary>
+    public TimeSpan? GrantedExpires { get; private set; }
+
+    /// <summary>Every binding of the address of record the registrar listed in its last 200 (other devices included).</summary>
+    public IReadOnlyList<SipNameAddress> Bindings { get; private set; } = [];
+
+    /// <summary>The last final response from the registrar, or null.</summary>
+    public SipResponse? LastResponse { get; private set; }
+
+    /// <summary>Removes the binding (REGISTER with expires 0) and stops refreshing.</summary>
+    /// <param name="cancellationToken">Stops waiting for the registrar.</param>
+    /// <returns>The registrar's final response.</returns>
+    public async Task<SipResponse> UnregisterAsync(CancellationToken cancellationToken = default)
+    {
+        Stop();
+        SipResponse response = await SendAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        SetState(SipRegistrationState.Unregistered);
+        return response;
+    }
+
+    /// <summary>Stops refreshing without removing the binding (it lapses at the registrar when it expires).</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        SetState(SipRegistrationState.Unregistered);
+        _ua.Forget(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Sends the first REGISTER; throws when it is refused.</summary>
+    internal async Task StartAsync(CancellationToken cancellationToken)
+    {
+        SipResponse response = await SendAsync(_asked, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is < 200 or >= 300)
+        {
+            Stop();
+            SetState(SipRegistrationState.Unregistered);
+            throw new SipRegistrationException(response);
+        }
+    }
+
+    private void Stop()
+    {
+        lock (_gate)
+        {
+            _stopped = true;
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    /// <summary>One REGISTER exchange, including digest and 423 retries; schedules the next refresh or retry.</summary>
+    private async Task<SipResponse> SendAsync(TimeSpan expires, CancellationToken cancellationToken)
+    {
+        await _sending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            SipResponse? challenge = null;
+            SipRequest? previous = null;
+            for (int attempt = 0; ; attempt++)
+            {
+                SipUri hop = _ua.Options.OutboundProxy ?? _options.Registrar;
+                IPEndPoint destination = await _ua.ResolveAsync(hop, cancellationToken).ConfigureAwait(false);
+                SipRequest request = Build(destination, expires);
+                if (challenge is not null)
+                {
+                    if (!_ua.TryAuthorize(previous!, request, challenge))
+                    {
+                        return Finish(challenge, expires);
+                    }
+                }
+                else
+                {
+                    _ua.Digest?.Authorize(request); // refreshes reuse the last challenge with the next nonce count
+                }
+
+                previous = request;
+                SipResponse response = await _ua.SendTransactionAsync(request, destination, null, cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode is 401 or 407 && attempt < 3)
+                {
+                    challenge = response;
+                    continue;
+                }
+
+                if (response.StatusCode == 423 && expires > TimeSpan.Zero && attempt < 3 &&
+                    uint.TryParse(response.GetHeader(SipHeaderNames.MinExpires), NumberStyles.None, CultureInfo.InvariantCulture, out uint min))
+                {
+                    expires = _asked = TimeSpan.FromSeconds(min); // RFC 3261 10.2.8: ask again with at least Min-Expires
+                    challenge = null;
+                    continue;
+                }
+
+                return Finish(response, expires);
+            }
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    private SipRequest Build(IPEndPoint destination, TimeSpan expires)
+    {
+        uint cseq;
+        lock (_gate)
+        {
+            cseq = ++_cseq;
+        }
+
+        SipUserAgentOptions ua = _ua.Options;
+        string seconds = SipSessionTimer.Seconds(expires);
+        SipRequest request = _ua.Factory.Create(
+            SipMethods.Register,
+            _options.Registrar,
+            _ua.Factory.LocalParty(_localTag),
+            new SipNameAddress(ua.Identity),
+            _callId,
+            cseq,
+            _ua.OutboundRoutes,
+            destination,
+            withContact: false,
+            body: null);
+        List<SipParameter> push = [];
+        if (_options.Push is { } pn)
+        {
+            push.Add(new SipParameter("pn-provider", pn.Provider));
+            push.Add(new SipParameter("pn-prid", pn.Prid));
+            if (pn.Param is not null)
+            {
+                push.Add(new SipParameter("pn-param", pn.Param));
+            }
+        }
+
+        SipNameAddress contact = _ua.Factory.Contact(destination, push, [new SipParameter("expires", seconds)]);
+        request.AddHeader(SipHeaderNames.Contact, contact.ToString());
+        request.AddHeader(SipHeaderNames.Expires, seconds);
+        return request;
+    }
+
+    private SipResponse Finish(SipResponse response, TimeSpan expires)
+    {
+        LastResponse = response;
+        if (expires == TimeSpan.Zero)
+        {
+            return response;
+        }
+
+        if (response.StatusCode is >= 200 and < 300)
+        {
+            TimeSpan granted = Granted(response, expires);
+            GrantedExpires = granted;
+            Bindings = response.Contacts;
+            _failures = 0;
+            // Refresh halfway for short bindings, ten minutes early for long ones.
+            TimeSpan half = granted / 2;
+            TimeSpan early = granted - TimeSpan.FromMinutes(10);
+            Schedule(early > half ? early : half);
+            SetState(SipRegistrationState.Registered);
+            LogRegistered(_ua.Logger, _options.Registrar, (int)granted.TotalSeconds);
+        }
+        else
+        {
+            int failures = ++_failures;
+            // RFC 5626 4.5: min(max, base * 2^failures), randomized to 50-100 %.
+            double wait = Math.Min(_options.RetryMax.TotalSeconds, _options.RetryBase.TotalSeconds * Math.Pow(2, failures - 1));
+            Schedule(TimeSpan.FromSeconds(wait * (0.5 + (Random.Shared.NextDouble() / 2))));
+            SetState(SipRegistrationState.RetryWaiting);
+            LogFailed(_ua.Logger, _options.Registrar, response.StatusCode);
+        }
+
+        return response;
+    }
+
+    private TimeSpan Granted(SipResponse response, TimeSpan asked)
+    {
+        string ourHostPort = _ua.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture);
+        foreach (SipNameAddress binding in response.Contacts)
+        {
+            bool ours = binding.Uri.UnescapedUser == _ua.Options.Identity.UnescapedUser &&
+                (binding.Uri.Port?.ToString(CultureInfo.InvariantCulture) ?? "5060") == ourHostPort;
+            if (ours && binding.Expires is { } e)
+            {
+                return TimeSpan.FromSeconds(e);
+            }
+        }
+
+        return response.Expires is { } header ? TimeSpan.FromSeconds(header) : asked;
+    }
+
+    private void Schedule(TimeSpan due)
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _timer?.Dispose();
+            _timer = _ua.Time.CreateTimer(static s => _ = ((SipRegistration)s!).RefreshAsync(), this, due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+        }
+
+        if (State == SipRegistrationState.RetryWaiting)
+        {
+            SetState(SipRegistrationState.Registering);
+        }
+
+        try
+        {
+            await SendAsync(_asked, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SipUserAgentException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // No route, or the agent is shutting down: counted as a failure and retried unless stopped.
+            LogRefreshError(_ua.Logger, _options.Registrar, ex);
+            Finish(new SipResponse(503), _asked);
+        }
+    }
+
+    private void SetState(SipRegistrationState state)
+    {
+        bool changed;
+        lock (_gate)
+        {
+            changed = State != state;
+            State = state;
+        }
+
+        if (changed)
+        {
+            StateChanged?.Invoke(this, state);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered at {Registrar} for {Seconds} s")]
+    private static partial void LogRegistered(ILogger logger, SipUri registrar, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registration at {Registrar} failed with {Status}; retrying after a backoff")]
+    private static partial void LogFailed(ILogger logger, SipUri registrar, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the registration at {Registrar} failed")]
+    private static partial void LogRefreshError(ILogger logger, SipUri registrar, Exception exception);
+}
