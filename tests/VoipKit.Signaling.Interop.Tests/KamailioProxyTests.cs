@@ -74,6 +74,23 @@ public sealed class KamailioProxyTests
     }
 
     [Fact]
+    public async Task Call_over_tcp_through_the_proxy_completes()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var kamailio = await KamailioServer.StartAsync(null, timeout.Token);
+        await using var bob = await SippRunner.StartAsync(new SippOptions { Scenario = "uas-answer-bye.xml", Service = "bob", Tcp = true }, timeout.Token);
+        (await Sipp.RegisterAsync(kamailio.EndPoint, "bob", bob.Uri + ";transport=tcp", password: null, timeout.Token)).AssertSucceeded();
+
+        var caller = await SippRunner.RunAsync(
+            new SippOptions { Scenario = "uac-call-bye.xml", Target = kamailio.EndPoint, Service = "bob", Tcp = true }, timeout.Token);
+        var callee = await bob.WaitForExitAsync(timeout.Token);
+
+        Assert.True(caller.Succeeded, caller.Describe() + "\n== kamailio:\n" + kamailio.Log);
+        Assert.True(callee.Succeeded, callee.Describe() + "\n== kamailio:\n" + kamailio.Log);
+        Assert.All(callee.Messages.Where(m => !m.Sent), m => Assert.StartsWith($"SIP/2.0/TCP 127.0.0.1:{kamailio.Port};", m.Header("Via"), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Unregistering_removes_the_binding()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
