@@ -28,7 +28,7 @@ public sealed class CleanupTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var uas = await Sipp.StartUasAsync("uas-answer-bye.xml", "bob", timeout.Token);
         var dir = uas.Directory;
-        Assert.Single(ProcessTable.WithCommandLineContaining(dir));
+        Assert.NotEmpty(ProcessTable.WithCommandLineContaining(dir)); // timeout and sipp
 
         await uas.DisposeAsync();
 
@@ -49,6 +49,20 @@ public sealed class CleanupTests
         Assert.True(result.TimedOut);
         Assert.False(result.Succeeded);
         Assert.Empty(ProcessTable.WithCommandLineContaining(uas.Directory));
+    }
+
+    [Fact]
+    public async Task Kamailio_that_is_never_disposed_ends_after_its_max_lifetime()
+    {
+        // What happens when the test host dies without disposing: timeout ends the whole group.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var kamailio = await KamailioServer.StartAsync(new KamailioOptions { MaxLifetime = TimeSpan.FromSeconds(2) }, timeout.Token);
+        Assert.NotEmpty(ProcessTable.WithCommandLineContaining(kamailio.Directory));
+
+        while (ProcessTable.WithCommandLineContaining(kamailio.Directory).Count > 0)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
     }
 
     [Fact]

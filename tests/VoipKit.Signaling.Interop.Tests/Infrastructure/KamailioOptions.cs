@@ -22,6 +22,12 @@ internal sealed record KamailioOptions
     /// <summary>Config template path; null for Kamailio/kamailio.cfg next to the tests. Placeholders: {{PORT}}, {{MPATH}}, {{DBDIR}}.</summary>
     public string? ConfigTemplate { get; init; }
 
+    /// <summary>
+    /// Kamailio is ended after this long even if nobody disposes it (the test host crashed):
+    /// a backstop, far above any test's own time bound.
+    /// </summary>
+    public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long Kamailio may take to answer the readiness OPTIONS.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

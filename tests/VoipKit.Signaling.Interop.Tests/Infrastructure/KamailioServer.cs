@@ -75,7 +75,7 @@ internal sealed class KamailioServer : IAsyncDisposable
                 string[] defines = options.WithAuth ? ["-A", "WITH_AUTH"] : [];
                 await CheckConfigAsync(executable, config, defines, dir, cancellationToken);
 
-                var process = PeerProcess.Start(executable, ["-f", config, "-DD", "-E", "-Y", dir, "-m", "64", "-M", "8", .. defines], dir);
+                var process = PeerProcess.Start(executable, ["-f", config, "-DD", "-E", "-Y", dir, "-m", "64", "-M", "8", .. defines], dir, options.MaxLifetime);
                 var server = new KamailioServer(process, dir, port, options);
                 try
                 {
@@ -184,7 +184,7 @@ internal sealed class KamailioServer : IAsyncDisposable
 
     private static async Task CheckConfigAsync(string executable, string config, string[] defines, string dir, CancellationToken cancellationToken)
     {
-        await using var check = PeerProcess.Start(executable, ["-c", "-f", config, .. defines], dir);
+        await using var check = PeerProcess.Start(executable, ["-c", "-f", config, .. defines], dir, TimeSpan.FromSeconds(30));
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(TimeSpan.FromSeconds(10));
         var exit = await check.WaitForExitAsync(bound.Token);

@@ -1,13 +1,16 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
 namespace VoipKit.Signaling.Interop.Tests.Infrastructure;
 
 /// <summary>
-/// A real peer (kamailio, sipp) started through <c>setsid</c> so that it leads a process group of
-/// its own: stopping it signals the whole group, which also reaches the children Kamailio forks.
-/// stdout and stderr go into one bounded buffer for failure messages.
+/// A real peer (kamailio, sipp) started as <c>setsid timeout -k 5 LIFETIME program ...</c>: setsid
+/// gives it a process group of its own, so stopping it signals the whole group, which also reaches
+/// the children Kamailio forks; coreutils timeout ends the group after LIFETIME even if the test
+/// host itself dies (crash, hang-dump kill) and never disposes it. stdout and stderr go into one
+/// bounded buffer for failure messages.
 /// </summary>
 internal sealed partial class PeerProcess : IAsyncDisposable
 {
@@ -26,7 +29,7 @@ internal sealed partial class PeerProcess : IAsyncDisposable
         Description = description;
     }
 
-    /// <summary>The peer's pid; also its process group id (setsid execs the program in place).</summary>
+    /// <summary>The pid of the group leader (timeout, whose child is the peer); also the process group id.</summary>
     public int Pid => _process.Id;
 
     /// <summary>The command line, for failure messages.</summary>
@@ -46,8 +49,11 @@ internal sealed partial class PeerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="program"/> in a new session and process group.</summary>
-    public static PeerProcess Start(string program, IEnumerable<string> arguments, string workingDirectory)
+    /// <summary>
+    /// Starts <paramref name="program"/> in a new session and process group, ended (TERM, then KILL
+    /// 5 s later) after <paramref name="maxLifetime"/> at the latest.
+    /// </summary>
+    public static PeerProcess Start(string program, IEnumerable<string> arguments, string workingDirectory, TimeSpan maxLifetime)
     {
         var start = new ProcessStartInfo("setsid")
         {
@@ -57,7 +63,11 @@ internal sealed partial class PeerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(program);
+        foreach (var a in new[] { "timeout", "-k", "5", ((int)Math.Ceiling(maxLifetime.TotalSeconds)).ToString(CultureInfo.InvariantCulture), program })
+        {
+            start.ArgumentList.Add(a);
+        }
+
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);

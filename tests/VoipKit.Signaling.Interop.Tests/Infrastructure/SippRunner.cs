@@ -112,7 +112,7 @@ internal static class SippRunner
         args.AddRange(options.ExtraArguments);
         try
         {
-            return new SippProcess(PeerProcess.Start("sipp", args, dir), options, port, dir);
+            return new SippProcess(PeerProcess.Start("sipp", args, dir, options.Timeout + TimeSpan.FromSeconds(30)), options, port, dir);
         }
         catch
         {
