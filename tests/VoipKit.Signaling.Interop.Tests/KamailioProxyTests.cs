@@ -91,6 +91,19 @@ public sealed class KamailioProxyTests
     }
 
     [Fact]
+    public async Task Call_to_an_unregistered_user_gets_404()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var kamailio = await KamailioServer.StartAsync(null, timeout.Token);
+
+        var caller = await Sipp.CallAsync("uac-call-bye.xml", kamailio.EndPoint, "carol", timeout.Token);
+
+        Assert.False(caller.Succeeded, caller.Describe());
+        Assert.Equal(404, caller.Messages.First(m => !m.Sent && m.StatusCode >= 200).StatusCode);
+        Assert.Contains("vk: carol not registered", kamailio.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unregistering_removes_the_binding()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
