@@ -93,7 +93,7 @@ internal sealed class KamailioServer : IAsyncDisposable
                 // It exited before answering: a port race is worth another try, anything else is not.
                 await process.DisposeAsync();
                 var log = process.Output;
-                if (attempt == StartAttempts || !log.Contains("bind", StringComparison.OrdinalIgnoreCase))
+                if (attempt == StartAttempts || !log.Contains("Address already in use", StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException($"kamailio exited during start (attempt {attempt}, port {port}):\n{log}");
                 }
