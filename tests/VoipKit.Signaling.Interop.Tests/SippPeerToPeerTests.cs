@@ -1,4 +1,5 @@
 using VoipKit.Signaling.Interop.Tests.Infrastructure;
+using VoipKit.Signaling.Messages;
 
 namespace VoipKit.Signaling.Interop.Tests;
 
@@ -53,6 +54,14 @@ public sealed class SippPeerToPeerTests
         answered.AssertSucceeded();
         Assert.Equal(uacFlow, string.Join(" ", caller.Flow));
         Assert.Equal(uasFlow, string.Join(" ", answered.Flow));
+
+        // Every message sipp produced is one VoipKit's parser reads.
+        foreach (var message in caller.Messages.Concat(answered.Messages))
+        {
+            var parsed = message.Parse();
+            Assert.Equal(message.IsResponse, parsed is SipResponse);
+            Assert.Equal(message.Method, parsed.CSeq?.Method);
+        }
     }
 
     [Fact]

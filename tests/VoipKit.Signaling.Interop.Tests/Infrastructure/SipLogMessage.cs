@@ -1,7 +1,12 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using VoipKit.Signaling.Messages;
+
 namespace VoipKit.Signaling.Interop.Tests.Infrastructure;
 
 /// <summary>One SIP message from a sipp <c>-trace_msg</c> message log, as sent or received by sipp.</summary>
-internal sealed record SipLogMessage(bool Sent, string Text)
+internal sealed partial record SipLogMessage(bool Sent, string Text)
 {
     /// <summary>The request or status line, e.g. <c>BYE sip:bob@127.0.0.1:5070 SIP/2.0</c> or <c>SIP/2.0 200 OK</c>.</summary>
     public string StartLine => Lines[0];
@@ -40,29 +45,27 @@ internal sealed record SipLogMessage(bool Sent, string Text)
 
     public override string ToString() => Text;
 
+    /// <summary>The exact bytes sipp sent or received, parsed by VoipKit's SIP parser.</summary>
+    public SipMessage Parse() => SipMessage.Parse(Encoding.UTF8.GetBytes(Text));
+
     /// <summary>
-    /// Splits a sipp message log. Each entry starts with a dashed line and a timestamp, then
-    /// "UDP message sent (N bytes):" or "UDP message received [N] bytes :", a blank line and the message.
+    /// Splits a sipp message log. Each entry is a dashed line with a timestamp, then
+    /// "UDP message sent (N bytes):" or "UDP message received [N] bytes :", a blank line and the
+    /// N bytes of the message exactly as on the wire (CRLF line ends).
     /// </summary>
     public static IReadOnlyList<SipLogMessage> Parse(string log)
     {
         var messages = new List<SipLogMessage>();
-        foreach (var entry in log.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n-----------------------------------------------"))
+        foreach (Match entry in EntryHeader().Matches(log))
         {
-            var lines = entry.Split('\n');
-            var header = Array.FindIndex(lines, l => l.Contains(" message sent", StringComparison.Ordinal) || l.Contains(" message received", StringComparison.Ordinal));
-            if (header < 0)
-            {
-                continue;
-            }
-
-            var body = string.Join('\n', lines.Skip(header + 1)).Trim('\n');
-            if (body.Length > 0)
-            {
-                messages.Add(new SipLogMessage(lines[header].Contains(" sent", StringComparison.Ordinal), body));
-            }
+            var start = entry.Index + entry.Length;
+            var length = Math.Min(int.Parse(entry.Groups["length"].ValueSpan, CultureInfo.InvariantCulture), log.Length - start);
+            messages.Add(new SipLogMessage(entry.Groups["direction"].ValueSpan is "sent", log.Substring(start, length)));
         }
 
         return messages;
     }
+
+    [GeneratedRegex(@"^(UDP|TCP|TLS|SCTP) message (?<direction>sent|received) (\((?<length>[0-9]+) bytes\)|\[(?<length>[0-9]+)\] bytes ?):\n\n", RegexOptions.Multiline)]
+    private static partial Regex EntryHeader();
 }
