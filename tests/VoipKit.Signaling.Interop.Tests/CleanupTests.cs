@@ -28,9 +28,17 @@ public sealed class CleanupTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var uas = await Sipp.StartUasAsync("uas-answer-bye.xml", "bob", timeout.Token);
         var dir = uas.Directory;
-        Assert.NotEmpty(ProcessTable.WithCommandLineContaining(dir)); // timeout and sipp
+        IReadOnlyList<int> running;
+        try
+        {
+            running = ProcessTable.WithCommandLineContaining(dir);
+        }
+        finally
+        {
+            await uas.DisposeAsync();
+        }
 
-        await uas.DisposeAsync();
+        Assert.NotEmpty(running); // timeout and sipp
 
         Assert.Empty(ProcessTable.WithCommandLineContaining(dir));
         Assert.False(Directory.Exists(dir));
