@@ -13,6 +13,10 @@ packages=(
   libopus0       # VoipKit.Media: Concentus uses the native codec when present (OpusCodecTests require it)
   libopus-dev    # VoipKit.Media: the unversioned libopus.so name that Concentus loads
   baresip-core   # VoipKit.Signaling.Tests: real-peer checks of SDP answers (Sdp/BaresipInteropTests)
+  # VoipKit.Signaling.Interop.Tests: Kamailio 5.6 as registrar/record-routing proxy (KamailioServer);
+  # the package itself holds db_text.so, auth.so and auth_db.so used for digest authentication.
+  kamailio
+  sip-tester     # VoipKit.Signaling.Interop.Tests: SIPp 3.6 runs our Sipp/*.xml scenarios (SippRunner)
   # VoipKit.Crypto.Tests: Native/signal-harness.c (libsignal-protocol-c peer, OpenSSL crypto
   # provider), compiled by the tests with cc + pkg-config. GPLv3 library, test harness only.
   libsignal-protocol-c-dev
