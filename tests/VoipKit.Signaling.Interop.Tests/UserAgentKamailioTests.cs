@@ -64,6 +64,25 @@ public sealed class UserAgentKamailioTests
         }
     }
 
+    [Fact]
+    public async Task Registration_over_tcp_keeps_the_connection_alive_with_crlf_pings()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using KamailioServer kamailio = await KamailioServer.StartAsync(null, timeout.Token);
+        SipUri proxy = SipUri.Parse(kamailio.Uri + ";transport=tcp");
+        await using SipUserAgent bob = await StartAgent("bob", null, timeout.Token, "127.0.0.1:" + kamailio.Port, proxy, SipTransportProtocol.Tcp);
+
+        SipRegistration registration = await bob.RegisterAsync(
+            new SipRegistrationOptions { Registrar = proxy, KeepAliveInterval = TimeSpan.FromMilliseconds(500) }, timeout.Token);
+        while (registration.KeepAlivesAnswered < 3)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+
+        Assert.Equal(SipRegistrationState.Registered, registration.State);
+        await registration.UnregisterAsync(timeout.Token);
+    }
+
     private static int CountLines(string log, string fragment) =>
         log.Split('\n').Count(l => l.Contains(fragment, StringComparison.Ordinal));
 

@@ -22,6 +22,8 @@ public sealed partial class SipRegistration : IAsyncDisposable
     private uint _cseq;
     private TimeSpan _asked;
     private ITimer? _timer;
+    private ITimer? _keepAlive;
+    private long _keepAlivesAnswered;
     private int _failures;
     private bool _stopped;
 
@@ -49,6 +51,9 @@ public sealed partial class SipRegistration : IAsyncDisposable
 
     /// <summary>The last final response from the registrar, or null.</summary>
     public SipResponse? LastResponse { get; private set; }
+
+    /// <summary>How many CRLF keep-alives the registrar's connection answered (TCP and TLS only).</summary>
+    public long KeepAlivesAnswered => Interlocked.Read(ref _keepAlivesAnswered);
 
     /// <summary>Removes the binding (REGISTER with expires 0) and stops refreshing.</summary>
     /// <param name="cancellationToken">Stops waiting for the registrar.</param>
@@ -90,6 +95,8 @@ public sealed partial class SipRegistration : IAsyncDisposable
             _stopped = true;
             _timer?.Dispose();
             _timer = null;
+            _keepAlive?.Dispose();
+            _keepAlive = null;
         }
     }
 
@@ -200,6 +207,7 @@ public sealed partial class SipRegistration : IAsyncDisposable
             TimeSpan early = granted - TimeSpan.FromMinutes(10);
             Schedule(early > half ? early : half);
             SetState(SipRegistrationState.Registered);
+            ScheduleKeepAlive();
             LogRegistered(_ua.Logger, _options.Registrar, (int)granted.TotalSeconds);
         }
         else
@@ -242,6 +250,59 @@ public sealed partial class SipRegistration : IAsyncDisposable
 
             _timer?.Dispose();
             _timer = _ua.Time.CreateTimer(static s => _ = ((SipRegistration)s!).RefreshAsync(), this, due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void ScheduleKeepAlive()
+    {
+        TimeSpan interval = _options.KeepAliveInterval ?? TimeSpan.FromSeconds(120);
+        if (interval <= TimeSpan.Zero || _ua.Transport is not Transports.SipStreamTransport)
+        {
+            return;
+        }
+
+        // RFC 5626 4.4.1: a random 80-100 % of the interval, so many clients do not ping in step.
+        TimeSpan due = interval * (0.8 + (Random.Shared.NextDouble() * 0.2));
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _keepAlive?.Dispose();
+            _keepAlive = _ua.Time.CreateTimer(static s => _ = ((SipRegistration)s!).KeepAliveAsync(), this, due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task KeepAliveAsync()
+    {
+        if (_ua.Transport is not Transports.SipStreamTransport stream)
+        {
+            return;
+        }
+
+        using var pongWait = new CancellationTokenSource(TimeSpan.FromSeconds(10), _ua.Time);
+        try
+        {
+            IPEndPoint registrar = await _ua.ResolveAsync(_ua.Options.OutboundProxy ?? _options.Registrar, pongWait.Token).ConfigureAwait(false);
+            await stream.PingAsync(registrar, pongWait.Token).ConfigureAwait(false);
+            Interlocked.Increment(ref _keepAlivesAnswered);
+            ScheduleKeepAlive();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException or Transports.SipTransportException or ObjectDisposedException)
+        {
+            // The flow failed (RFC 5626 4.4.1): register again now, over a new connection.
+            LogKeepAliveFailed(_ua.Logger, _options.Registrar, ex);
+            lock (_gate)
+            {
+                if (_stopped)
+                {
+                    return;
+                }
+            }
+
+            await RefreshAsync().ConfigureAwait(false);
         }
     }
 
@@ -292,6 +353,9 @@ public sealed partial class SipRegistration : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registration at {Registrar} failed with {Status}; retrying after a backoff")]
     private static partial void LogFailed(ILogger logger, SipUri registrar, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No keep-alive pong from {Registrar}; registering again")]
+    private static partial void LogKeepAliveFailed(ILogger logger, SipUri registrar, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the registration at {Registrar} failed")]
     private static partial void LogRefreshError(ILogger logger, SipUri registrar, Exception exception);

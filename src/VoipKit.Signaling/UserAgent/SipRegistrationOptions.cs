@@ -20,6 +20,13 @@ public sealed record SipRegistrationOptions
     /// <summary>The longest wait between retries.</summary>
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Over TCP or TLS, how often a CRLF keep-alive (RFC 5626 4.4.1) checks the connection to the registrar: sent at a random
+    /// 80–100 % of this interval, a pong is expected within 10 s, and a missing one re-registers at once (which reconnects).
+    /// Null (the default) means 120 s; <see cref="TimeSpan.Zero"/> turns keep-alives off. UDP sends none.
+    /// </summary>
+    public TimeSpan? KeepAliveInterval { get; init; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Registrar);
