@@ -13,6 +13,7 @@ public sealed class UserAgentSocketTests
     [InlineData(SipTransportProtocol.Udp, "127.0.0.1")]
     [InlineData(SipTransportProtocol.Tcp, "127.0.0.1")]
     [InlineData(SipTransportProtocol.Udp, "::1")]
+    [InlineData(SipTransportProtocol.Tls, "127.0.0.1")]
     public async Task Call_reinvite_and_bye_over_loopback(SipTransportProtocol protocol, string address)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -28,7 +29,12 @@ public sealed class UserAgentSocketTests
         await alice.StartAsync(ct);
         await bob.StartAsync(ct);
         string host = address.Contains(':', StringComparison.Ordinal) ? "[" + address + "]" : address;
-        string transport = protocol == SipTransportProtocol.Tcp ? ";transport=tcp" : string.Empty;
+        string transport = protocol switch
+        {
+            SipTransportProtocol.Tcp => ";transport=tcp",
+            SipTransportProtocol.Tls => ";transport=tls",
+            _ => string.Empty,
+        };
 
         SipCallResult result = await alice.InviteAsync(
             SipUri.Parse($"sip:bob@{host}:{bob.LocalEndPoint.Port}{transport}"), SipBody.Sdp("v=0\r\ns=alice\r\n"), cancellationToken: ct);
@@ -92,5 +98,6 @@ public sealed class UserAgentSocketTests
         Identity = SipUri.Parse($"sip:{user}@voipkit.test"),
         Transport = protocol,
         LocalEndPoint = new IPEndPoint(IPAddress.Parse(address), 0),
+        Tls = protocol == SipTransportProtocol.Tls ? Transports.StreamTestKit.TlsOptions : null,
     };
 }
