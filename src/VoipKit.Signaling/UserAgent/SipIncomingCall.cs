@@ -106,6 +106,8 @@ public sealed class SipIncomingCall : IDisposable
             dialog.Server.SendInvite2xx(_transaction, ok);
         }
 
+        _ua.Metrics.CallReceived("answered");
+
         Task<bool>? acked = dialog.Server.PendingAck;
         if (acked is not null && !await acked.WaitAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -128,6 +130,8 @@ public sealed class SipIncomingCall : IDisposable
             _answered = true;
             _transaction.SendResponse(_ua.Factory.CreateResponse(Request, statusCode, _localTag, _transaction.RemoteEndPoint, withContact: false));
         }
+
+        _ua.Metrics.CallReceived("rejected");
     }
 
     /// <summary>Releases the cancellation source.</summary>
@@ -142,6 +146,7 @@ public sealed class SipIncomingCall : IDisposable
             {
                 _answered = true;
                 _transaction.SendResponse(_ua.Factory.CreateResponse(Request, 487, _localTag, _transaction.RemoteEndPoint, withContact: false));
+                _ua.Metrics.CallReceived("cancelled");
             }
         }
 

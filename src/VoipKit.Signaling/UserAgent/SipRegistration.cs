@@ -191,6 +191,7 @@ public sealed partial class SipRegistration : IAsyncDisposable
     private SipResponse Finish(SipResponse response, TimeSpan expires)
     {
         LastResponse = response;
+        _ua.Metrics.Registration(response.StatusCode);
         if (expires == TimeSpan.Zero)
         {
             return response;

@@ -25,6 +25,12 @@ namespace VoipKit.Signaling.UserAgent;
 /// </example>
 public sealed partial class SipUserAgent : IAsyncDisposable
 {
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> each agent publishes on: calls placed and received by
+    /// outcome, REGISTER outcomes, dialogs and transactions in progress.
+    /// </summary>
+    public const string MeterName = "VoipKit.Signaling";
+
     private readonly Func<SipMessageHandler, ISipTransport> _transportFactory;
     private readonly SipTransportSender _sender = new();
     private readonly Dictionary<string, SipDialog> _dialogs = new(StringComparer.Ordinal);
@@ -59,6 +65,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
             UnmatchedMessage = OnUnmatched,
         };
         Factory = new SipRequestFactory(options, _sender);
+        Metrics = new SipUserAgentMetrics(() => Dialogs.Count, () => Layer.Count);
         Digest = options.Credentials is { } credentials ? new SipDigestClient(credentials) : null;
         OutboundRoutes = options.OutboundProxy is { } proxy ? [new SipNameAddress(WithLr(proxy))] : [];
     }
@@ -100,6 +107,8 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
     internal SipDigestClient? Digest { get; }
 
+    internal SipUserAgentMetrics Metrics { get; }
+
     internal IReadOnlyList<SipNameAddress> OutboundRoutes { get; }
 
     /// <summary>Opens the transport and starts receiving.</summary>
@@ -127,7 +136,22 @@ public sealed partial class SipUserAgent : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         ThrowIfNotRunning();
-        return new SipOutgoingInvite(this, target, offer, onProvisional).RunAsync(cancellationToken);
+        return PlaceAsync(new SipOutgoingInvite(this, target, offer, onProvisional), cancellationToken);
+    }
+
+    private async Task<SipCallResult> PlaceAsync(SipOutgoingInvite invite, CancellationToken cancellationToken)
+    {
+        try
+        {
+            SipCallResult result = await invite.RunAsync(cancellationToken).ConfigureAwait(false);
+            Metrics.CallPlaced(SipUserAgentMetrics.StatusClass(result.StatusCode));
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            Metrics.CallPlaced("cancelled");
+            throw;
+        }
     }
 
     /// <summary>Registers this agent's Contact at a registrar and keeps the binding fresh until it is disposed or unregistered.</summary>
@@ -227,6 +251,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
         }
 
         _shutdown.Dispose();
+        Metrics.Dispose();
     }
 
     internal static string DialogKey(string callId, string localTag, string remoteTag) => callId + "|" + localTag + "|" + remoteTag;
@@ -451,6 +476,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
         if (handler is null)
         {
             Respond(transaction, 480);
+            Metrics.CallReceived("refused");
             return;
         }
 

@@ -264,6 +264,46 @@ public sealed class UserAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Calls_are_counted_on_the_meter()
+    {
+        var measurements = new System.Collections.Concurrent.ConcurrentBag<(string Instrument, object? Outcome)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == _alice.Metrics.Meter || instrument.Meter == _bob.Metrics.Meter)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => measurements.Add((instrument.Name, tags.ToArray().FirstOrDefault(t => t.Key == "outcome").Value)));
+        listener.Start();
+        int calls = 0;
+        _bob.IncomingCall = async (call, ct) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await call.AcceptAsync(SipBody.Sdp(AnswerSdp), ct);
+            }
+            else
+            {
+                call.Reject(486);
+            }
+        };
+
+        SipCallResult answered = await _net.Run(_alice.InviteAsync(BobUri, SipBody.Sdp(OfferSdp)));
+        SipCallResult busy = await _net.Run(_alice.InviteAsync(BobUri, SipBody.Sdp(OfferSdp)));
+        await _net.Advance(TimeSpan.FromMilliseconds(50));
+
+        Assert.True(answered.Succeeded);
+        Assert.Equal(486, busy.StatusCode);
+        Assert.Contains(("voipkit.sip.calls_placed", (object?)"2xx"), measurements);
+        Assert.Contains(("voipkit.sip.calls_placed", (object?)"4xx"), measurements);
+        Assert.Contains(("voipkit.sip.calls_received", (object?)"answered"), measurements);
+        Assert.Contains(("voipkit.sip.calls_received", (object?)"rejected"), measurements);
+        listener.RecordObservableInstruments();
+    }
+
+    [Fact]
     public async Task No_answer_times_out_as_408()
     {
         _net.Drop = (_, _, m) => m is SipRequest { Method: SipMethods.Invite };
