@@ -1,6 +1,7 @@
 using VoipKit.Signaling.Authentication;
 using VoipKit.Signaling.Interop.Tests.Infrastructure;
 using VoipKit.Signaling.Messages;
+using VoipKit.Signaling.Sdp;
 using VoipKit.Signaling.Transports;
 using VoipKit.Signaling.UserAgent;
 using static VoipKit.Signaling.Interop.Tests.UserAgentSippTests;
@@ -25,10 +26,16 @@ public sealed class UserAgentKamailioTests
         SipUri proxy = SipUri.Parse(kamailio.Uri + (transport == SipTransportProtocol.Tcp ? ";transport=tcp" : string.Empty));
         await using SipUserAgent alice = await StartAgent("alice", withAuth ? new SipCredentials("alice", "secret-a") : null, ct, domain, proxy, transport);
         await using SipUserAgent bob = await StartAgent("bob", withAuth ? new SipCredentials("bob", "secret-b") : null, ct, domain, proxy, transport);
+        // Real offer/answer: Alice offers Opus with SDES-SRTP, Bob's negotiator answers, Alice processes the answer.
+        var aliceMedia = new SdpLocalOptions { Address = "127.0.0.1", AudioPort = 40000, SessionId = 1 };
+        var bobMedia = new SdpLocalOptions { Address = "127.0.0.1", AudioPort = 42000, SessionId = 2 };
+        SessionDescription offer = SdpNegotiator.CreateOffer(aliceMedia);
+        SdpNegotiationResult? bobNegotiation = null;
         TaskCompletionSource<SipDialog> bobDialog = AnswerAll(bob, async (call, token) =>
         {
             call.Ring();
-            return await call.AcceptAsync(SipBody.Sdp(Answer), token);
+            bobNegotiation = SdpNegotiator.Answer(SessionDescription.Parse(call.Offer!.Content.Span), bobMedia);
+            return await call.AcceptAsync(new SipBody(SipBody.SdpContentType, bobNegotiation.Answer!.ToUtf8Bytes()), token);
         });
         var registrar = new SipRegistrationOptions { Registrar = proxy, Expires = TimeSpan.FromSeconds(300) };
         SipRegistration aliceReg = await alice.RegisterAsync(registrar, ct);
@@ -36,13 +43,26 @@ public sealed class UserAgentKamailioTests
         Assert.Equal(SipRegistrationState.Registered, bobReg.State);
         Assert.Contains(bobReg.Bindings, b => b.Uri.Port == bob.LocalEndPoint.Port);
 
-        SipCallResult result = await alice.InviteAsync(SipUri.Parse(kamailio.AddressOfRecord("bob")), SipBody.Sdp(Offer), cancellationToken: ct);
+        SipCallResult result = await alice.InviteAsync(
+            SipUri.Parse(kamailio.AddressOfRecord("bob")), new SipBody(SipBody.SdpContentType, offer.ToUtf8Bytes()), cancellationToken: ct);
 
         Assert.True(result.Succeeded, $"status {result.StatusCode}\n== kamailio:\n{kamailio.Log}");
         SipDialog caller = result.Dialog!;
         SipDialog callee = await bobDialog.Task.WaitAsync(ct);
-        Assert.Equal(Answer, caller.RemoteBody!.ToString());
-        Assert.Equal(Offer, callee.RemoteBody!.ToString());
+        SdpNegotiationResult aliceNegotiation = SdpNegotiator.ProcessAnswer(offer, SessionDescription.Parse(caller.RemoteBody!.Content.Span), aliceMedia);
+        Assert.True(aliceNegotiation.IsAccepted, aliceNegotiation.Detail);
+        Assert.True(bobNegotiation!.IsAccepted, bobNegotiation.Detail);
+        NegotiatedAudio aliceAudio = aliceNegotiation.Audio!;
+        NegotiatedAudio bobAudio = bobNegotiation.Audio!;
+        Assert.Equal("opus", aliceAudio.Codec.EncodingName, ignoreCase: true);
+        Assert.Equal(aliceAudio.Codec, bobAudio.Codec);
+        Assert.Equal(42000, aliceAudio.RemotePort);
+        Assert.Equal(40000, bobAudio.RemotePort);
+        Assert.Equal(SdpSecurity.SdesSrtp, aliceAudio.Security);
+        Assert.Equal(aliceAudio.SrtpSuite, bobAudio.SrtpSuite);
+        // Each side's receive key is the other's send key.
+        Assert.Equal(aliceAudio.LocalCrypto!.Keys[0].KeySalt, bobAudio.RemoteCrypto!.Keys[0].KeySalt);
+        Assert.Equal(bobAudio.LocalCrypto!.Keys[0].KeySalt, aliceAudio.RemoteCrypto!.Keys[0].KeySalt);
         // Kamailio record-routed the dialog: both sides route in-dialog requests through it.
         Assert.Equal(kamailio.Port, Assert.Single(caller.RouteSet).Uri.Port);
         Assert.Equal(kamailio.Port, Assert.Single(callee.RouteSet).Uri.Port);
