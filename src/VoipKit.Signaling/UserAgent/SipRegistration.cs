@@ -24,6 +24,8 @@ public sealed partial class SipRegistration : IAsyncDisposable
     private ITimer? _timer;
     private ITimer? _keepAlive;
     private long _keepAlivesAnswered;
+    private SipUri? _sentContact;
+    private SipUri? _staleContact;
     private int _failures;
     private bool _stopped;
 
@@ -184,6 +186,17 @@ public sealed partial class SipRegistration : IAsyncDisposable
 
         SipNameAddress contact = _ua.Factory.Contact(destination, push, [new SipParameter("expires", seconds)]);
         request.AddHeader(SipHeaderNames.Contact, contact.ToString());
+        SipUri? stale;
+        lock (_gate)
+        {
+            _sentContact = contact.Uri;
+            stale = _staleContact;
+        }
+
+        if (stale is not null && expires > TimeSpan.Zero && !stale.Equals(contact.Uri))
+        {
+            request.AddHeader(SipHeaderNames.Contact, "<" + stale + ">;expires=0"); // the binding under our private address goes
+        }
         request.AddHeader(SipHeaderNames.Expires, seconds);
         return request;
     }
@@ -203,6 +216,18 @@ public sealed partial class SipRegistration : IAsyncDisposable
             GrantedExpires = granted;
             Bindings = response.Contacts;
             _failures = 0;
+            lock (_gate)
+            {
+                _staleContact = null;
+            }
+
+            if (LearnPublicAddress(response))
+            {
+                Schedule(TimeSpan.Zero); // re-register now with the Contact the registrar can reach
+                SetState(SipRegistrationState.Registered);
+                return response;
+            }
+
             // Refresh halfway for short bindings, ten minutes early for long ones.
             TimeSpan half = granted / 2;
             TimeSpan early = granted - TimeSpan.FromMinutes(10);
@@ -224,13 +249,57 @@ public sealed partial class SipRegistration : IAsyncDisposable
         return response;
     }
 
+    /// <summary>RFC 3581: the registrar saw us at received:rport; when that is not our Contact, switch to it.</summary>
+    private bool LearnPublicAddress(SipResponse response)
+    {
+        SipUri? sent;
+        lock (_gate)
+        {
+            sent = _sentContact;
+        }
+
+        // Only over UDP: over TCP/TLS rport is the connection's ephemeral port, and the proxy reaches us on that connection.
+        if (!_ua.Options.LearnPublicAddress || _ua.Options.ContactHost is not null || sent is null || response.Via.Count == 0 ||
+            _ua.Transport.Protocol != Transports.SipTransportProtocol.Udp)
+        {
+            return false;
+        }
+
+        SipVia via = response.Via[0];
+        if (via.Received is null && via.RPort is null)
+        {
+            return false;
+        }
+
+        string host = via.Received is { } received && IPAddress.TryParse(received, out IPAddress? address) ? SipDestinations.FormatHost(address) : sent.Host;
+        int port = via.RPort ?? sent.Port ?? 5060;
+        if (string.Equals(host, sent.Host, StringComparison.OrdinalIgnoreCase) && port == (sent.Port ?? 5060))
+        {
+            return false;
+        }
+
+        _ua.Factory.PublicAddress = (host, port);
+        lock (_gate)
+        {
+            _staleContact = sent;
+        }
+
+        LogPublicAddress(_ua.Logger, host, port);
+        return true;
+    }
+
     private TimeSpan Granted(SipResponse response, TimeSpan asked)
     {
-        string ourHostPort = _ua.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture);
+        SipUri? sent;
+        lock (_gate)
+        {
+            sent = _sentContact;
+        }
+
         foreach (SipNameAddress binding in response.Contacts)
         {
-            bool ours = binding.Uri.UnescapedUser == _ua.Options.Identity.UnescapedUser &&
-                (binding.Uri.Port?.ToString(CultureInfo.InvariantCulture) ?? "5060") == ourHostPort;
+            bool ours = sent is not null && binding.Uri.UnescapedUser == sent.UnescapedUser &&
+                string.Equals(binding.Uri.Host, sent.Host, StringComparison.OrdinalIgnoreCase) && (binding.Uri.Port ?? 5060) == (sent.Port ?? 5060);
             if (ours && binding.Expires is { } e)
             {
                 return TimeSpan.FromSeconds(e);
@@ -354,6 +423,9 @@ public sealed partial class SipRegistration : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registration at {Registrar} failed with {Status}; retrying after a backoff")]
     private static partial void LogFailed(ILogger logger, SipUri registrar, int status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The registrar sees us at {Host}:{Port} (behind a NAT); re-registering with that Contact")]
+    private static partial void LogPublicAddress(ILogger logger, string host, int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No keep-alive pong from {Registrar}; registering again")]
     private static partial void LogKeepAliveFailed(ILogger logger, SipUri registrar, Exception exception);

@@ -27,6 +27,12 @@ internal sealed class SipRequestFactory
         _ => "UDP",
     };
 
+    /// <summary>
+    /// The address and port the registrar saw our requests come from (Via received/rport), when it differs from the
+    /// socket's: behind a NAT, the Contact must name the public side for calls to reach us.
+    /// </summary>
+    public (string Host, int Port)? PublicAddress { get; set; }
+
     public static string NewCallId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     public string LocalHost(EndPoint towards)
@@ -64,7 +70,8 @@ internal sealed class SipRequestFactory
             uriParams.AddRange(extraUriParameters);
         }
 
-        SipUri uri = SipUri.Create(LocalHost(towards), _options.Identity.UnescapedUser, _sender.Transport.LocalEndPoint.Port, uriParams);
+        (string host, int port) = PublicAddress ?? (LocalHost(towards), _sender.Transport.LocalEndPoint.Port);
+        SipUri uri = SipUri.Create(host, _options.Identity.UnescapedUser, port, uriParams);
         return new SipNameAddress(uri, _options.DisplayName is null ? null : SipNameAddress.Quote(_options.DisplayName), headerParameters);
     }
 

@@ -40,6 +40,13 @@ public sealed record SipUserAgentOptions
     /// </summary>
     public string? ContactHost { get; init; }
 
+    /// <summary>
+    /// When the registrar reports (Via received/rport, RFC 3581) that our requests arrive from another address than the
+    /// Contact names, as behind a NAT, re-register at once with that address in the Contact (removing the old binding)
+    /// and use it in every later Contact. UDP only; on by default; ignored when <see cref="ContactHost"/> is set.
+    /// </summary>
+    public bool LearnPublicAddress { get; init; } = true;
+
     /// <summary>The value of the User-Agent header.</summary>
     public string UserAgentName { get; init; } = "VoipKit";
 

@@ -33,6 +33,9 @@ public sealed class UserAgentRegistrationTests : IAsyncDisposable
 
     private int FailuresToInject { get; set; }
 
+    /// <summary>When set, the registrar reports this as the source of our requests (as if a NAT rewrote it).</summary>
+    private (string Address, int Port)? NatAddress { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         foreach (SipUserAgent agent in _agents)
@@ -184,6 +187,33 @@ public sealed class UserAgentRegistrationTests : IAsyncDisposable
         Assert.Equal(invites[1].GetHeader(SipHeaderNames.ProxyAuthorization), acks[1].GetHeader(SipHeaderNames.ProxyAuthorization));
     }
 
+    [Fact]
+    public async Task Behind_a_nat_the_agent_re_registers_with_the_address_the_registrar_saw()
+    {
+        NatAddress = ("198.51.100.99", 40123);
+        SipUserAgent alice = await StartAgent(null);
+
+        SipRegistration registration = await _net.Run(alice.RegisterAsync(new SipRegistrationOptions { Registrar = RegistrarUri }));
+        await _net.Advance(TimeSpan.FromMilliseconds(50));
+
+        SipRequest[] registers = [.. _net.Requests(SipMethods.Register)];
+        Assert.Equal(2, registers.Length);
+        Assert.Equal("192.0.2.2", registers[0].Contacts[0].Uri.Host);
+        IReadOnlyList<SipNameAddress> contacts = registers[1].Contacts;
+        Assert.Equal(2, contacts.Count);
+        Assert.Equal("sip:alice@198.51.100.99:40123", contacts[0].Uri.ToString());
+        Assert.Equal(registers[0].Contacts[0].Uri, contacts[1].Uri);
+        Assert.Equal(0u, contacts[1].Expires); // the private binding is removed
+        Assert.Equal(SipRegistrationState.Registered, registration.State);
+        Assert.Equal(TimeSpan.FromHours(1), registration.GrantedExpires);
+
+        SipResponse options = await _net.Run(alice.OptionsAsync(RegistrarUri));
+        SipRequest sent = _net.Requests(SipMethods.Options).Single();
+        Assert.Equal("sip:alice@198.51.100.99:40123", sent.Contacts[0].Uri.ToString()); // later requests use it too
+        Assert.StartsWith("SIP/2.0/UDP 192.0.2.2:5060", sent.GetHeader(SipHeaderNames.Via), StringComparison.Ordinal);
+        Assert.Equal(200, options.StatusCode);
+    }
+
     private async Task<SipUserAgent> StartAgent(SipCredentials? credentials)
     {
         _registrar = new InMemorySipTransport(_net, RegistrarEndPoint, OnRegistrarMessage);
@@ -245,6 +275,13 @@ public sealed class UserAgentRegistrationTests : IAsyncDisposable
         }
 
         uint granted = Math.Min(asked, MaxExpires);
+        if (NatAddress is { } nat)
+        {
+            string via = System.Text.RegularExpressions.Regex.Replace(
+                request.GetHeader(SipHeaderNames.Via)!, ";(rport|received)(=[^;]*)?", string.Empty) + $";received={nat.Address};rport={nat.Port}";
+            request.SetHeader(SipHeaderNames.Via, via);
+        }
+
         SipResponse registered = SipTransactionMessages.CreateResponse(request, 200, "reg");
         if (granted > 0)
         {
