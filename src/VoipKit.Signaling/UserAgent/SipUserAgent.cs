@@ -486,6 +486,9 @@ public sealed partial class SipUserAgent : IAsyncDisposable
             _incoming[transaction] = call;
         }
 
+        ITimer unanswered = Time.CreateTimer(static s => ((SipIncomingCall)s!).Abandon(480), call, Options.IncomingCallTimeout, Timeout.InfiniteTimeSpan);
+        _ = transaction.Completion.ContinueWith(_ => unanswered.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
         _ = transaction.Completion.ContinueWith(
             (_, state) => ((SipUserAgent)state!).ForgetIncoming(transaction), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _ = RunIncomingCallAsync(handler, call);

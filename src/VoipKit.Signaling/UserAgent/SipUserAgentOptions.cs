@@ -47,6 +47,13 @@ public sealed record SipUserAgentOptions
     /// </summary>
     public bool LearnPublicAddress { get; init; } = true;
 
+    /// <summary>
+    /// How long an incoming call may stay unanswered before the agent answers it 480 itself, so that an application that
+    /// forgets a call (or a caller that vanished without CANCEL) leaves no transaction behind. Three minutes by default,
+    /// the caller-side timer C of RFC 3261.
+    /// </summary>
+    public TimeSpan IncomingCallTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
     /// <summary>The value of the User-Agent header.</summary>
     public string UserAgentName { get; init; } = "VoipKit";
 
@@ -87,6 +94,7 @@ public sealed record SipUserAgentOptions
             throw new ArgumentOutOfRangeException(nameof(SessionExpires), "The session interval must be zero or at least MinSessionExpires.");
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IncomingCallTimeout, TimeSpan.Zero, nameof(IncomingCallTimeout));
         if (MinSessionExpires < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentOutOfRangeException(nameof(MinSessionExpires), "Min-SE must be at least one second.");

@@ -304,6 +304,27 @@ public sealed class UserAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Call_the_application_never_answers_gets_480_after_the_timeout()
+    {
+        await using SipUserAgent carol = _net.CreateAgent(_net.Options("carol", o => o with { IncomingCallTimeout = TimeSpan.FromSeconds(20) }));
+        await carol.StartAsync();
+        CancellationToken seen = default;
+        carol.IncomingCall = (call, _) =>
+        {
+            seen = call.Cancelled;
+            call.Ring();
+            return ValueTask.CompletedTask; // and forgets it
+        };
+
+        SipCallResult result = await _net.Run(_alice.InviteAsync(SipUri.Parse("sip:carol@" + carol.LocalEndPoint), SipBody.Sdp(OfferSdp)), TimeSpan.FromSeconds(30));
+
+        Assert.Equal(480, result.StatusCode);
+        Assert.True(seen.IsCancellationRequested);
+        await _net.Advance(TimeSpan.FromSeconds(33)); // timer H / I: the server transaction ends
+        Assert.Equal(0, carol.Layer.Count);
+    }
+
+    [Fact]
     public async Task No_answer_times_out_as_408()
     {
         _net.Drop = (_, _, m) => m is SipRequest { Method: SipMethods.Invite };
