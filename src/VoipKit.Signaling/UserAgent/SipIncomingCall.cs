@@ -67,7 +67,7 @@ public sealed class SipIncomingCall : IDisposable
     /// <summary>Answers with 200 OK and waits for the caller's ACK.</summary>
     /// <param name="answer">The answer to the offer (or an offer, when the INVITE had none).</param>
     /// <param name="cancellationToken">Stops waiting for the ACK; the 200 keeps being retransmitted.</param>
-    /// <returns>The confirmed dialog.</returns>
+    /// <returns>The confirmed dialog (already ended when the caller hung up before its ACK arrived).</returns>
     /// <exception cref="InvalidOperationException">The call was already answered or cancelled.</exception>
     /// <exception cref="SipUserAgentException">No ACK came within 64*T1; the agent hung up.</exception>
     public async Task<SipDialog> AcceptAsync(SipBody? answer, CancellationToken cancellationToken = default)
@@ -109,7 +109,8 @@ public sealed class SipIncomingCall : IDisposable
         _ua.Metrics.CallReceived("answered");
 
         Task<bool>? acked = dialog.Server.PendingAck;
-        if (acked is not null && !await acked.WaitAsync(cancellationToken).ConfigureAwait(false))
+        if (acked is not null && !await acked.WaitAsync(cancellationToken).ConfigureAwait(false) &&
+            (await dialog.Ended.ConfigureAwait(false)).Reason == SipDialogEndReason.AckTimeout)
         {
             throw new SipUserAgentException("The caller never acknowledged the 200 OK; the call was hung up.");
         }
