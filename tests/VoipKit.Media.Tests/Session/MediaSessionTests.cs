@@ -199,6 +199,60 @@ public class MediaSessionTests
     }
 
     [Fact]
+    public async Task Remote_inbound_statistics_are_what_the_peer_measured_inbound()
+    {
+        // Lossy and jittery, so the numbers are not all zero. The sources stop after 15 s; by
+        // 20 s the last RTCP reports describe the final state, so both sides must agree exactly.
+        await using var call = new Call(NetworkProfile.Lossy10 with { JitterStdDev = TimeSpan.FromMilliseconds(8) }, 10);
+        await call.StartAsync();
+        var fractions = new List<double>();
+        call.Run(TimeSpan.FromSeconds(20), s =>
+        {
+            if (s is >= 3 and <= 14 && call.A.GetStatistics().RemoteInboundRtp is { } r)
+            {
+                fractions.Add(r.FractionLost);
+            }
+        });
+
+        foreach ((MediaSession sender, MediaSession receiver) in new[] { (call.A, call.B), (call.B, call.A) })
+        {
+            MediaSessionStatistics tx = sender.GetStatistics();
+            MediaSessionStatistics rx = receiver.GetStatistics();
+            RemoteInboundRtpStatistics remote = tx.RemoteInboundRtp ?? throw new Xunit.Sdk.XunitException("no remote-inbound");
+            InboundRtpStatistics inbound = rx.InboundRtp ?? throw new Xunit.Sdk.XunitException("no inbound");
+            Assert.Equal(sender.LocalSsrc, remote.Ssrc);
+            Assert.Equal(sender.LocalSsrc, inbound.Ssrc);
+            Assert.True(inbound.PacketsLost > 30, $"{inbound}");
+            Assert.Equal(inbound.PacketsLost, remote.PacketsLost);
+            Assert.Equal(inbound.Jitter.TotalMilliseconds, remote.Jitter.TotalMilliseconds, 3);
+            Assert.True(inbound.Jitter > TimeSpan.FromMilliseconds(1), $"{inbound}");
+            // The last report covers an interval with nothing sent.
+            Assert.Equal(0, remote.FractionLost);
+            Assert.True(remote.RoundTripTimeMeasurements >= 10 && remote.ReportsReceived >= remote.RoundTripTimeMeasurements, $"{remote}");
+            double meanRtt = remote.TotalRoundTripTime.TotalMilliseconds / remote.RoundTripTimeMeasurements;
+            Assert.InRange(meanRtt, 70, 130); // 2 x 40 ms one way plus jitter
+            Assert.NotNull(remote.RoundTripTime);
+
+            // outbound-rtp against the peer's inbound-rtp: every packet sent was received or lost.
+            Assert.Equal(tx.OutboundRtp.PacketsSent, inbound.PacketsReceived + inbound.PacketsLost);
+            Assert.Equal(tx.PacketsSent, tx.OutboundRtp.PacketsSent);
+            Assert.True(tx.OutboundRtp.HeaderBytesSent == tx.OutboundRtp.PacketsSent * 20, $"{tx.OutboundRtp}"); // 12-byte header + 8-byte transport-wide extension
+            Assert.True(inbound.BytesReceived < tx.OutboundRtp.BytesSent && inbound.HeaderBytesReceived == inbound.PacketsReceived * 20, $"{inbound}");
+            Assert.Equal(0, tx.OutboundRtp.RetransmittedPacketsSent);
+
+            // inbound-rtp is the jitter buffer's playout, under the W3C names.
+            Assert.Equal(rx.Playout.ConcealedSamples, inbound.ConcealedSamples);
+            Assert.Equal(rx.Playout.FecPacketsReceived, inbound.FecPacketsReceived);
+            Assert.Equal(rx.Playout.JitterBufferEmittedCount, inbound.JitterBufferEmittedCount);
+            Assert.Equal(rx.Playout.MeanDelay, inbound.MeanJitterBufferDelay);
+            Assert.True(inbound.FecPacketsReceived > 0 && inbound.ConcealmentEvents > 0, $"{inbound}");
+        }
+
+        // While A was talking, B reported about 10 % lost.
+        Assert.InRange(fractions.Average(), 0.04, 0.2);
+    }
+
+    [Fact]
     public async Task A_garbage_packet_is_counted_and_the_next_good_one_still_plays()
     {
         await using var call = new Call(NetworkProfile.Clean, 5);
