@@ -264,6 +264,35 @@ public class JitterBufferTests
     }
 
     [Fact]
+    public void Insert_and_PullEncoded_allocate_nothing_per_packet()
+    {
+        using var jb = new JitterBuffer();
+        byte[] p = Speech60.Value[3];
+        byte[] out1 = new byte[1500];
+        long sum = 0;
+
+        long Rounds(int from, int count)
+        {
+            long s = 0;
+            for (int i = from; i < from + count; i++)
+            {
+                // 0–15 ms of jitter, and a clump now and then: both estimator paths run.
+                TimeSpan arrival = TimeSpan.FromMilliseconds((i * 20) + (i % 50 == 0 ? 0 : (i * 7919) % 16));
+                jb.Insert((ushort)i, (uint)(i * 960), Ssrc, p, arrival);
+                s += jb.PullEncoded(out1, arrival + TimeSpan.FromMilliseconds(1));
+            }
+
+            return s;
+        }
+
+        sum += Rounds(0, 300); // warm-up: the estimator's window fills
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        sum += Rounds(300, 5000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.NotEqual(0, sum);
+    }
+
+    [Fact]
     public void Pull_needs_a_whole_frame()
     {
         using var jb = new JitterBuffer();
