@@ -16,8 +16,8 @@ public sealed class BitrateController
     private const double ThresholdUp = 0.01;     // K_u
     private const double ThresholdDown = 0.00018; // K_d
     private static readonly TimeSpan GroupSpan = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan OveruseTime = TimeSpan.FromMilliseconds(10);
-    private const int MinOveruseGroups = 2;
+    private static readonly TimeSpan OveruseTime = TimeSpan.FromMilliseconds(100);
+    private const int MinOveruseGroups = 4;
     private static readonly TimeSpan CapacityMemory = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan BurstSpan = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxBurstDuration = TimeSpan.FromMilliseconds(100);
@@ -265,8 +265,11 @@ public sealed class BitrateController
                 _overuseSince = now;
             }
 
-            // Over-use needs the trend above the threshold for 10 ms and at least two groups
-            // in a row, and still rising (GCC 5.4): one noisy group is not a queue.
+            // Over-use needs the trend above the threshold for 100 ms over at least four groups
+            // in a row, and still rising. GCC 5.4 asks for 10 ms, which suits video's many
+            // packets per millisecond; an audio stream has one packet per 20 ms, and a stall of
+            // a loaded machine (or one jitter step) lifts the smoothed trend for two or three
+            // groups, while a queue that really builds keeps it up for hundreds of milliseconds.
             _overuseGroups++;
             if (now - _overuseSince >= OveruseTime && _overuseGroups >= MinOveruseGroups && trend >= _previousTrend)
             {

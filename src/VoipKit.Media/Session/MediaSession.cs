@@ -411,10 +411,18 @@ public sealed partial class MediaSession : IAsyncDisposable
                 _nextSendAt += TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds);
             }
 
-            if (now - _nextSendAt > TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds * MaxCatchUpFrames))
+            TimeSpan frame = TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds);
+            if (now - _nextSendAt > frame * MaxCatchUpFrames)
             {
+                // Too far behind: skip ahead rather than burst. The frames not sent are gone,
+                // so the media clock moves on by as much: timestamps keep matching sampling
+                // instants (RFC 3550 5.1) and the receiver sees one gap, as after DTX. Without
+                // this every later packet would look that much later than the ones before the
+                // stall, and the receiver's jitter buffer would grow by the stall for seconds.
                 _underruns++;
-                _nextSendAt = now; // too far behind: skip ahead rather than burst
+                long skipped = (now - _nextSendAt).Ticks / frame.Ticks;
+                _timestamp += (uint)(skipped * _encoder.FrameSamples);
+                _nextSendAt += frame * skipped;
             }
         }
     }

@@ -188,6 +188,23 @@ public class MediaSessionTests
     }
 
     [Fact]
+    public async Task A_long_stall_moves_the_media_clock_on_instead_of_making_every_later_packet_late()
+    {
+        // Every 3 s both sides stall for 250 ms, more than the 5 frames the sender catches up:
+        // it skips the rest, and its RTP timestamps must skip too (RFC 3550: they follow the
+        // sampling instants). Otherwise every later packet looks 150 ms later than those before
+        // the stall, and the receiver's target climbs to cover it.
+        await using var call = new Call(NetworkProfile.Clean, 30);
+        await call.StartAsync();
+        var targets = new List<double>();
+        call.RunWithStalls(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(250),
+            s => targets.Add(call.B.GetStatistics().Playout.CurrentTargetDelay.TotalMilliseconds));
+        MediaSessionStatistics st = call.B.GetStatistics();
+        Assert.True(call.A.GetStatistics().AudioUnderruns >= 5, "the sender skipped");
+        Assert.True(targets.Skip(5).Average() <= 120, $"targets {string.Join(", ", targets.Select(t => t.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}\n{Describe(st)}");
+    }
+
+    [Fact]
     public async Task Lossy_10_fec_recovers_at_least_40_percent_of_lost_frames()
     {
         await using var call = new Call(NetworkProfile.Lossy10, 60);
