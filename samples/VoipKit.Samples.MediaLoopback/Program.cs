@@ -184,7 +184,7 @@ await using (source.ConfigureAwait(false))
     MediaSessionStatistics bobEnd = bobSession.GetStatistics();
     MediaSessionStatistics aliceEnd = aliceSession.GetStatistics();
     Console.WriteLine();
-    Console.WriteLine($"summary : {l.Sent} packets sent, {l.Lost} lost and {l.QueueDrops} dropped by the network, {l.Duplicated} duplicated; {bobEnd.PacketsRejected} rejected by SRTP (replays)");
+    Console.WriteLine($"summary : {l.Sent} packets (RTP, RTCP, feedback) sent Alice to Bob, {l.Lost} lost and {l.QueueDrops} dropped by the network, {l.Duplicated} duplicated; {bobEnd.PacketsRejected} rejected by SRTP (replays)");
     Console.WriteLine($"          jitter buffer: mean delay {s.MeanJitterBufferDelay.TotalMilliseconds:F1} ms, target now {bobEnd.Playout.CurrentTargetDelay.TotalMilliseconds:F0} ms, concealment {(s.TotalSamplesReceived == 0 ? 0 : (double)s.ConcealedSamples / s.TotalSamplesReceived):P2} in {s.ConcealmentEvents} events, " +
         $"{s.FecPacketsReceived} frames rebuilt by FEC, {bobEnd.Playout.LatePackets} late, {s.RemovedSamplesForAcceleration / 48} ms removed / {s.InsertedSamplesForDeceleration / 48} ms inserted by time-stretching");
     Console.WriteLine($"          RTCP: Bob reported {aliceEnd.RemoteInboundRtp?.PacketsLost ?? 0} lost, jitter {aliceEnd.RemoteInboundRtp?.Jitter.TotalMilliseconds ?? 0:F1} ms; round trip {aliceEnd.RemoteInboundRtp?.RoundTripTime?.TotalMilliseconds ?? 0:F0} ms");
