@@ -111,7 +111,10 @@ public sealed partial class UdpMediaTransport : IMediaTransport, IAsyncDisposabl
     }
 
     /// <summary>Starts the receive loop.</summary>
-    /// <param name="handler">Called for every accepted RTP or RTCP packet, on the loop.</param>
+    /// <param name="handler">
+    /// Called for every accepted RTP or RTCP packet, on the loop. It should not throw: an
+    /// exception ends the loop and faults <see cref="Completion"/> (and <see cref="DisposeAsync"/>).
+    /// </param>
     /// <param name="cancellationToken">Stops the loop (disposing the transport stops it too).</param>
     /// <exception cref="InvalidOperationException">The loop is already running.</exception>
     public void Start(MediaPacketHandler handler, CancellationToken cancellationToken = default)
