@@ -5,20 +5,20 @@
 //
 // Alice and Bob set up a Signal session (X3DH + Double Ratchet); Alice seals a fresh call
 // secret to the call's offer and Bob opens it; both derive per-direction SRTP keys from it.
-// Then audio goes source -> Opus -> RTP -> SRTP (AES-GCM) -> a simulated network -> SRTP ->
-// jitter buffer -> Opus decoder -> WAV, with the bitrate adapted from network feedback, all in
-// virtual time. A line a second shows bitrate, loss, jitter-buffer delay, concealment and an
+// Then two MediaSessions talk over a simulated network both ways, in virtual time: Alice's
+// audio goes source -> Opus -> RTP -> SRTP (AES-GCM) -> network -> SRTP -> jitter buffer ->
+// Opus decoder -> WAV, and Bob's RTCP reports and transport-wide feedback come back to adapt
+// Alice's bitrate. A line a second shows bitrate, loss, jitter-buffer delay, concealment and an
 // E-model MOS estimate; a summary follows.
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text;
 using VoipKit.Audio;
 using VoipKit.Crypto;
 using VoipKit.Crypto.Signal;
-using VoipKit.Media.Adaptation;
-using VoipKit.Media.Codecs;
-using VoipKit.Media.Jitter;
+using Microsoft.Extensions.Time.Testing;
 using VoipKit.Media.Quality;
-using VoipKit.Media.Rtp;
+using VoipKit.Media.Session;
 using VoipKit.Media.Simulation;
 
 var options = ParseArgs(args);
@@ -52,8 +52,6 @@ using CallSecret callerSecret = sealedSecret.Secret;
 using CallSecret calleeSecret = CallKeyExchange.Open(new SessionCipher(bobStore, alice), sealedSecret.Message, offer);
 using CallSrtpKeys callerKeys = callerSecret.DeriveSrtpKeys(suite, aliceIdentity.PublicKey, bobIdentity.PublicKey);
 using CallSrtpKeys calleeKeys = calleeSecret.DeriveSrtpKeys(suite, aliceIdentity.PublicKey, bobIdentity.PublicKey);
-using var sendSrtp = new SrtpContext(suite, callerKeys.CallerToCallee.MasterKey, callerKeys.CallerToCallee.MasterSalt);
-using var receiveSrtp = new SrtpContext(suite, calleeKeys.CallerToCallee.MasterKey, calleeKeys.CallerToCallee.MasterSalt);
 string safety = SafetyNumber.Compute("alice", aliceIdentity.PublicKey, "bob", bobIdentity.PublicKey);
 Console.WriteLine($"keys    : Signal session alice->bob, call secret sealed in a {sealedSecret.Message.Type} of {sealedSecret.Message.Serialized.Length} bytes bound to the offer");
 Console.WriteLine($"          SRTP {suite.SdesName()} per direction from the call secret; safety number {safety[..5]} {safety[5..10]} ... {safety[^5..]}");
@@ -64,164 +62,144 @@ Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
 IAudioSource source = options.In is { } input ? new WavFileSource(input) : new SpeechLikeSource(seed: options.Seed, TimeSpan.FromSeconds(options.Seconds));
 await using (source.ConfigureAwait(false))
 {
-    await source.StartAsync();
-    await using var sink = new WavFileSink(outPath);
-    await sink.StartAsync();
+    // Bob's playout goes to memory (it must accept each 20 ms frame at once in virtual time),
+    // then to the WAV file.
+    var heard = new MemoryAudioSink();
     Console.WriteLine($"audio   : {(options.In ?? $"{options.Seconds} s of the speech-like test signal")} -> {outPath}");
     Console.WriteLine($"network : {profile.Name} (one-way {profile.Delay.TotalMilliseconds} ms, jitter sd {profile.JitterStdDev.TotalMilliseconds} ms, loss {profile.Loss.MeanLossRate:P1}{(profile.BandwidthBitsPerSecond > 0 ? $", cap {profile.BandwidthBitsPerSecond / 1000} kbit/s" : string.Empty)}), seed {options.Seed}");
     Console.WriteLine();
     Console.WriteLine(" time | bitrate  fec frame | sent  lost  | jb delay target | conceal  fec-rec | MOS");
 
-    // 3. The call, in virtual time, one millisecond a step.
-    using var encoder = new OpusAudioEncoder(new OpusEncoderSettings { Bitrate = 32_000, UseInbandFec = true });
-    using var jitter = new JitterBuffer();
-    var controller = new BitrateController();
-    var link = new SimulatedLink(profile, options.Seed);
-    var inFlight = new PriorityQueue<(byte[] Packet, TimeSpan Sent), (TimeSpan At, long Order)>();
-    var feedback = new PriorityQueue<(TimeSpan Sent, TimeSpan? Arrival, int Bytes), TimeSpan>();
-    short[] pcm = new short[OpusPacket.MaxSamples];
-    byte[] opus = new byte[OpusAudioEncoder.MaxPacketBytes];
-    byte[] wire = new byte[1500];
-    short[] frame = new short[AudioFormat.SamplesPerFrame];
-    const uint ssrc = 0x5EC0_7E11;
-    ushort sequence = 1;
-    uint timestamp = 0;
-    long order = 0;
-    bool sourceEnded = false;
-    TimeSpan nextSend = TimeSpan.Zero;
-    var second = new SecondStats();
-    var total = new SecondStats();
-    JitterBufferStatistics lastJb = default;
-    double rSum = 0;
-    int rCount = 0;
-    int srtpFailures = 0;
-
-    for (long ms = 0; ; ms++)
+    // 3. The call: two MediaSessions (Alice talks, Bob listens) over a simulated network both
+    // ways (RTCP reports and transport-wide feedback come back on Bob's path), in virtual time.
+    var clock = new FakeTimeProvider();
+    var toBob = new PathTransport();
+    var toAlice = new PathTransport();
+    var keyCopies = new List<byte[]>();
+    byte[] Copy(ReadOnlySpan<byte> key)
     {
+        keyCopies.Add(key.ToArray());
+        return keyCopies[^1];
+    }
+
+    MediaSessionOptions Options(CallDirectionKeys send, CallDirectionKeys receive) => new()
+    {
+        Profile = suite,
+        SendMasterKey = Copy(send.MasterKey),
+        SendMasterSalt = Copy(send.MasterSalt),
+        ReceiveMasterKey = Copy(receive.MasterKey),
+        ReceiveMasterSalt = Copy(receive.MasterSalt),
+        TimeProvider = clock,
+    };
+    await using var aliceSession = new MediaSession(Options(callerKeys.CallerToCallee, callerKeys.CalleeToCaller), source, new MemoryAudioSink(), toBob);
+    await using var bobSession = new MediaSession(Options(calleeKeys.CalleeToCaller, calleeKeys.CallerToCallee), new SilenceSource(), heard, toAlice);
+    foreach (byte[] k in keyCopies)
+    {
+        CryptographicOperations.ZeroMemory(k); // the sessions keep their own SRTP keys
+    }
+    using var aliceToBob = new SimulatedPath(profile, options.Seed, clock, p => bobSession.OnPacketReceived(p));
+    using var bobToAlice = new SimulatedPath(profile, options.Seed + 1000, clock, p => aliceSession.OnPacketReceived(p));
+    toBob.Path = aliceToBob;
+    toAlice.Path = bobToAlice;
+    await aliceSession.StartAsync();
+    await bobSession.StartAsync();
+
+    LinkStatistics lastLink = aliceToBob.Statistics;
+    OutboundRtpStatistics lastOut = aliceSession.GetStatistics().OutboundRtp;
+    InboundRtpStatistics? lastIn = null;
+    InboundRtpStatistics? final = null;
+    int finalSampleCount = 0;
+    long lastSent = 0, lastEmitted = 0;
+    TimeSpan sentChanged = TimeSpan.Zero, emittedChanged = TimeSpan.Zero;
+    double rSum = 0;
+    int rCount = 0, seconds = 0;
+    for (long ms = 1; ; ms++)
+    {
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         var now = TimeSpan.FromMilliseconds(ms);
-
-        // Sender: one packet per frame of the encoder's current duration.
-        if (!sourceEnded && now >= nextSend)
+        MediaSessionStatistics bobStats = bobSession.GetStatistics();
+        long sent = aliceSession.GetStatistics().OutboundRtp.PacketsSent;
+        long emitted = bobStats.InboundRtp?.JitterBufferEmittedCount ?? 0;
+        if (sent != lastSent)
         {
-            BitrateDecision d = controller.Current;
-            encoder.Bitrate = d.Bitrate;
-            encoder.UseInbandFec = d.UseInbandFec;
-            encoder.PacketLossPercent = d.PacketLossPercent;
-            encoder.FrameMilliseconds = d.FrameMilliseconds;
-            int want = encoder.FrameSamples;
-            int got = await source.ReadAsync(pcm.AsMemory(0, want));
-            if (got == 0)
-            {
-                sourceEnded = true;
-            }
-            else
-            {
-                pcm.AsSpan(got, want - got).Clear();
-                int opusLength = encoder.Encode(pcm.AsSpan(0, want), opus);
-                RtpPacketWriter.TryWrite(wire, new RtpHeader(111, sequence++, timestamp, ssrc), opus.AsSpan(0, opusLength), out int rtpLength);
-                timestamp += (uint)want;
-                sendSrtp.Protect(wire, rtpLength, out int srtpLength);
-                int onWire = srtpLength + 28; // IPv4 + UDP
-                LinkVerdict v = link.Transmit(now, onWire);
-                second.Sent++;
-                second.SentBytes += onWire;
-                if (v.Fate == LinkFate.Delivered)
-                {
-                    inFlight.Enqueue((wire[..srtpLength], now), (v.Arrival, order++));
-                    if (v.DuplicateArrival is { } dup)
-                    {
-                        inFlight.Enqueue((wire[..srtpLength], now), (dup, order++));
-                    }
-
-                    feedback.Enqueue((now, v.Arrival, onWire), v.Arrival + TimeSpan.FromMilliseconds(30));
-                }
-                else
-                {
-                    second.Lost++;
-                    feedback.Enqueue((now, null, onWire), now + TimeSpan.FromMilliseconds(300));
-                }
-
-                nextSend = now + TimeSpan.FromMilliseconds(encoder.FrameMilliseconds);
-            }
+            (lastSent, sentChanged) = (sent, now);
         }
 
-        // Receiver: decrypt, parse and buffer what arrives now.
-        while (inFlight.TryPeek(out var p, out var key) && key.At <= now)
+        if (emitted != lastEmitted)
         {
-            inFlight.Dequeue();
-            byte[] packet = p.Packet;
-            if (receiveSrtp.Unprotect(packet, packet.Length, out int rtpLength) != SrtpResult.Ok)
-            {
-                srtpFailures++; // duplicates are replays to SRTP: counted, dropped
-                continue;
-            }
-
-            second.NetworkDelayMs += (key.At - p.Sent).TotalMilliseconds;
-            second.Arrived++;
-            if (RtpPacket.TryRead(packet.AsSpan(0, rtpLength), out RtpPacket rtp) == RtpReadResult.Ok)
-            {
-                jitter.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Ssrc, rtp.Payload, key.At);
-            }
+            (lastEmitted, emittedChanged) = (emitted, now);
+            final = bobStats.InboundRtp; // the state when Bob last played received audio
+            finalSampleCount = heard.Count;
         }
 
-        // Transport-wide feedback reaches the sender's controller.
-        while (feedback.TryPeek(out var f, out TimeSpan due) && due <= now)
+        if (ms % 1000 == 0)
         {
-            feedback.Dequeue();
-            controller.OnPacketFeedback(f.Sent, f.Arrival, f.Bytes);
-        }
-
-        // Playout every 20 ms of the receiver's clock.
-        if (ms % 20 == 7)
-        {
-            jitter.Pull(frame, now);
-            await sink.WriteAsync(frame);
-        }
-
-        if ((ms + 1) % 1000 == 0)
-        {
-            double loss = second.Sent == 0 ? 0 : (double)second.Lost / second.Sent;
-            controller.OnReceiverReport(now, loss); // the receiver report of this second
-            JitterBufferStatistics jb = jitter.Statistics;
-            long played = jb.TotalSamplesPlayed - lastJb.TotalSamplesPlayed;
-            long concealed = jb.ConcealedSamples - lastJb.ConcealedSamples;
-            long emitted = jb.JitterBufferEmittedCount - lastJb.JitterBufferEmittedCount;
-            double jbDelayMs = emitted == 0 ? 0 : (jb.JitterBufferDelay - lastJb.JitterBufferDelay).TotalMilliseconds / emitted;
-            double netMs = second.Arrived == 0 ? profile.Delay.TotalMilliseconds : second.NetworkDelayMs / second.Arrived;
-            double effectiveLoss = played == 0 ? 0 : (double)concealed / played;
-            BitrateDecision d = controller.Current;
-            double r = EModel.RFactor(TimeSpan.FromMilliseconds(netMs + jbDelayMs + 20 + 6.5), Math.Clamp(effectiveLoss, 0, 1), 1,
-                EModel.OpusEquipmentImpairment(d.Bitrate), EModel.OpusPacketLossRobustness);
-            if (jb.TotalSamplesPlayed > 0)
+            seconds++;
+            MediaSessionStatistics aliceStats = aliceSession.GetStatistics();
+            LinkStatistics link = aliceToBob.Statistics;
+            OutboundRtpStatistics o = aliceStats.OutboundRtp;
+            InboundRtpStatistics i = bobStats.InboundRtp ?? Empty(o.Ssrc);
+            InboundRtpStatistics p = lastIn ?? Empty(o.Ssrc);
+            long packets = link.Sent - lastLink.Sent;
+            double loss = packets == 0 ? 0 : (double)(link.Lost + link.QueueDrops - lastLink.Lost - lastLink.QueueDrops) / packets;
+            // On the wire: payload, RTP header and extension, SRTP tag (16), UDP and IPv4 (28).
+            double sentKbps = ((o.BytesSent - lastOut.BytesSent) + (o.HeaderBytesSent - lastOut.HeaderBytesSent) + ((o.PacketsSent - lastOut.PacketsSent) * 44)) * 8 / 1000.0;
+            long played = i.TotalSamplesReceived - p.TotalSamplesReceived;
+            long concealed = i.ConcealedSamples - p.ConcealedSamples;
+            long emittedNow = i.JitterBufferEmittedCount - p.JitterBufferEmittedCount;
+            double jbDelayMs = emittedNow == 0 ? 0 : (i.JitterBufferDelay - p.JitterBufferDelay).TotalMilliseconds / emittedNow;
+            double concealment = played == 0 ? 0 : (double)concealed / played;
+            double oneWayMs = (aliceStats.RemoteInboundRtp?.RoundTripTime ?? (2 * profile.Delay)).TotalMilliseconds / 2;
+            double r = EModel.RFactor(TimeSpan.FromMilliseconds(oneWayMs + jbDelayMs + 20 + 6.5), Math.Clamp(concealment, 0, 1), 1,
+                EModel.OpusEquipmentImpairment(o.TargetBitrate), EModel.OpusPacketLossRobustness);
+            if (played > 0)
             {
                 rSum += r;
                 rCount++;
             }
 
-            Console.WriteLine($"{(ms + 1) / 1000,4}s | {d.Bitrate / 1000.0,5:F1}k {(d.UseInbandFec ? "on " : "off")} {d.FrameMilliseconds,3}ms | {second.SentBytes * 8 / 1000.0,4:F0}k {loss,5:P1} | {jbDelayMs,5:F0} ms {jb.CurrentTargetDelay.TotalMilliseconds,4:F0} ms | {(played == 0 ? 0 : (double)concealed / played),6:P1} {jb.FecPacketsReceived - lastJb.FecPacketsReceived,4} | {EModel.Mos(r):F2}");
-            total.Add(second);
-            second = new SecondStats();
-            lastJb = jb;
+            Console.WriteLine($"{seconds,4}s | {o.TargetBitrate / 1000.0,5:F1}k {(o.InbandFec ? "on " : "off")} {o.FrameMilliseconds,3}ms | {sentKbps,4:F0}k {loss,5:P1} | {jbDelayMs,5:F0} ms {bobStats.Playout.CurrentTargetDelay.TotalMilliseconds,4:F0} ms | {concealment,6:P1} {i.FecPacketsReceived - p.FecPacketsReceived,4} | {EModel.Mos(r):F2}");
+            (lastLink, lastOut, lastIn) = (link, o, bobStats.InboundRtp);
         }
 
-        if (sourceEnded && inFlight.Count == 0 && jitter.BufferedDuration < AudioFormat.FrameDuration)
+        // Alice's source has ended (nothing sent for a while), the network is empty and Bob
+        // has played everything: stop before his playout turns to concealment.
+        if (now - sentChanged > TimeSpan.FromMilliseconds(500) && aliceToBob.InFlight == 0 && now - emittedChanged > TimeSpan.FromMilliseconds(100))
         {
-            break; // everything sent has been played: stop before playout turns to concealment
+            break;
         }
     }
 
-    await sink.StopAsync();
-    JitterBufferStatistics s = jitter.Statistics;
-    LinkStatistics l = link.Statistics;
+    await aliceSession.StopAsync();
+    await bobSession.StopAsync();
+    await using (var wav = new WavFileSink(outPath))
+    {
+        await wav.StartAsync();
+        await wav.WriteAsync(heard.ToArray().AsMemory(0, finalSampleCount));
+        await wav.StopAsync();
+    }
+
+    InboundRtpStatistics s = final ?? Empty(0);
+    LinkStatistics l = aliceToBob.Statistics;
+    MediaSessionStatistics bobEnd = bobSession.GetStatistics();
+    MediaSessionStatistics aliceEnd = aliceSession.GetStatistics();
     Console.WriteLine();
-    Console.WriteLine($"summary : {l.Sent} packets sent, {l.Lost} lost and {l.QueueDrops} dropped by the network, {l.Duplicated} duplicated; {srtpFailures} rejected by SRTP (replays)");
-    Console.WriteLine($"          jitter buffer: mean delay {s.MeanDelay.TotalMilliseconds:F1} ms, target now {s.CurrentTargetDelay.TotalMilliseconds:F0} ms, concealment {s.ConcealmentRatio:P2} in {s.ConcealmentEvents} events, " +
-        $"{s.FecPacketsReceived} frames rebuilt by FEC, {s.LatePackets} late, {s.RemovedSamplesForAcceleration / 48} ms removed / {s.InsertedSamplesForDeceleration / 48} ms inserted by time-stretching");
+    Console.WriteLine($"summary : {l.Sent} packets (RTP, RTCP, feedback) sent Alice to Bob, {l.Lost} lost and {l.QueueDrops} dropped by the network, {l.Duplicated} duplicated; {bobEnd.PacketsRejected} rejected by SRTP (replays)");
+    Console.WriteLine($"          jitter buffer: mean delay {s.MeanJitterBufferDelay.TotalMilliseconds:F1} ms, target now {bobEnd.Playout.CurrentTargetDelay.TotalMilliseconds:F0} ms, concealment {(s.TotalSamplesReceived == 0 ? 0 : (double)s.ConcealedSamples / s.TotalSamplesReceived):P2} in {s.ConcealmentEvents} events, " +
+        $"{s.FecPacketsReceived} frames rebuilt by FEC, {bobEnd.Playout.LatePackets} late, {s.RemovedSamplesForAcceleration / 48} ms removed / {s.InsertedSamplesForDeceleration / 48} ms inserted by time-stretching");
+    Console.WriteLine($"          RTCP: Bob reported {aliceEnd.RemoteInboundRtp?.PacketsLost ?? 0} lost, jitter {aliceEnd.RemoteInboundRtp?.Jitter.TotalMilliseconds ?? 0:F1} ms; round trip {aliceEnd.RemoteInboundRtp?.RoundTripTime?.TotalMilliseconds ?? 0:F0} ms");
     Console.WriteLine($"          mean MOS estimate {(rCount == 0 ? 0 : EModel.Mos(rSum / rCount)):F2} (ITU-T G.107 E-model); received audio in {outPath}");
-    Console.WriteLine($"          {total.Seconds} s of call simulated in {wall.Elapsed.TotalMilliseconds:F0} ms ({encoder.Implementation} Opus)");
+    Console.WriteLine($"          {seconds} s of call simulated in {wall.Elapsed.TotalMilliseconds:F0} ms ({aliceSession.CodecImplementation} Opus)");
 }
 
 return 0;
+
+static InboundRtpStatistics Empty(uint ssrc) => new()
+{
+    Ssrc = ssrc, PacketsReceived = 0, PacketsLost = 0, PacketsDiscarded = 0, BytesReceived = 0, HeaderBytesReceived = 0, Jitter = TimeSpan.Zero,
+    JitterBufferDelay = TimeSpan.Zero, JitterBufferEmittedCount = 0, JitterBufferTargetDelay = TimeSpan.Zero, TotalSamplesReceived = 0, ConcealedSamples = 0,
+    SilentConcealedSamples = 0, ConcealmentEvents = 0, InsertedSamplesForDeceleration = 0, RemovedSamplesForAcceleration = 0, FecPacketsReceived = 0,
+};
 
 static Options? ParseArgs(string[] args)
 {
@@ -256,26 +234,9 @@ internal sealed class Options
     public string? Out { get; set; }
 }
 
-internal sealed class SecondStats
+internal sealed class PathTransport : IMediaTransport
 {
-    public int Sent { get; set; }
+    public SimulatedPath? Path { get; set; }
 
-    public int Lost { get; set; }
-
-    public int Arrived { get; set; }
-
-    public long SentBytes { get; set; }
-
-    public double NetworkDelayMs { get; set; }
-
-    public int Seconds { get; private set; }
-
-    public void Add(SecondStats s)
-    {
-        Sent += s.Sent;
-        Lost += s.Lost;
-        Arrived += s.Arrived;
-        SentBytes += s.SentBytes;
-        Seconds++;
-    }
+    public void Send(ReadOnlySpan<byte> packet) => Path!.Send(packet);
 }

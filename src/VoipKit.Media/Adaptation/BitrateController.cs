@@ -16,7 +16,11 @@ public sealed class BitrateController
     private const double ThresholdUp = 0.01;     // K_u
     private const double ThresholdDown = 0.00018; // K_d
     private static readonly TimeSpan GroupSpan = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan OveruseTime = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan OveruseTime = TimeSpan.FromMilliseconds(100);
+    private const int MinOveruseGroups = 4;
+    private static readonly TimeSpan CapacityMemory = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan BurstSpan = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan MaxBurstDuration = TimeSpan.FromMilliseconds(100);
 
     private readonly BitrateControllerOptions _options;
     private double _lossBased;
@@ -29,6 +33,7 @@ public sealed class BitrateController
     // Delay-based state: packet groups, trendline over (arrival, accumulated delay).
     private TimeSpan _groupFirstSend = TimeSpan.MinValue;
     private TimeSpan _groupLastSend;
+    private TimeSpan _groupFirstArrival;
     private TimeSpan _groupLastArrival;
     private TimeSpan _prevGroupSend = TimeSpan.MinValue;
     private TimeSpan _prevGroupArrival;
@@ -44,6 +49,8 @@ public sealed class BitrateController
     private double _threshold = 12.5;
     private double _previousTrend;
     private TimeSpan _overuseSince = TimeSpan.MinValue;
+    private int _overuseGroups;
+    private TimeSpan _lastOveruse = TimeSpan.MinValue;
     private BandwidthUsage _usage = BandwidthUsage.Normal;
     private readonly Queue<(TimeSpan At, int Bytes)> _arrivals = new();
     private long _arrivedBytes;
@@ -140,9 +147,9 @@ public sealed class BitrateController
             return Decide();
         }
 
-        if (sendTime - _groupFirstSend <= GroupSpan)
+        if (BelongsToGroup(sendTime, arrival))
         {
-            _groupLastSend = sendTime;
+            _groupLastSend = sendTime > _groupLastSend ? sendTime : _groupLastSend;
             _groupLastArrival = arrival > _groupLastArrival ? arrival : _groupLastArrival;
             return Decide();
         }
@@ -166,7 +173,26 @@ public sealed class BitrateController
     {
         _groupFirstSend = send;
         _groupLastSend = send;
+        _groupFirstArrival = arrival;
         _groupLastArrival = arrival;
+    }
+
+    // GCC 5.2 packet grouping: packets sent within 5 ms are one group, and so are packets that
+    // arrive in a burst (within 5 ms of the group's last arrival, and sooner after it than they
+    // were sent) for up to 100 ms. A burst is what a FIFO path delivers after a jitter spike or
+    // a late sender timer: the packets queued behind the late one. Counting each as its own
+    // group would turn one spike into a rise and a long fall of the delay curve, which the
+    // trendline reads as queue growth; as one group the spike is a single step.
+    private bool BelongsToGroup(TimeSpan send, TimeSpan arrival)
+    {
+        if (send - _groupFirstSend <= GroupSpan)
+        {
+            return true;
+        }
+
+        TimeSpan arrivalDelta = arrival - _groupLastArrival;
+        TimeSpan sendDelta = send - _groupLastSend;
+        return arrivalDelta <= BurstSpan && arrivalDelta < sendDelta && arrival - _groupFirstArrival < MaxBurstDuration;
     }
 
     private void TrackReceiveRate(TimeSpan arrival, int bytes)
@@ -239,19 +265,28 @@ public sealed class BitrateController
                 _overuseSince = now;
             }
 
-            if (now - _overuseSince >= OveruseTime && trend >= _previousTrend)
+            // Over-use needs the trend above the threshold for 100 ms over at least four groups
+            // in a row, and still rising. GCC 5.4 asks for 10 ms, which suits video's many
+            // packets per millisecond; an audio stream has one packet per 20 ms, and a stall of
+            // a loaded machine (or one jitter step) lifts the smoothed trend for two or three
+            // groups, while a queue that really builds keeps it up for hundreds of milliseconds.
+            _overuseGroups++;
+            if (now - _overuseSince >= OveruseTime && _overuseGroups >= MinOveruseGroups && trend >= _previousTrend)
             {
                 _usage = BandwidthUsage.Overusing;
+                _lastOveruse = now;
             }
         }
         else if (trend < -_threshold)
         {
             _overuseSince = TimeSpan.MinValue;
+            _overuseGroups = 0;
             _usage = BandwidthUsage.Underusing;
         }
         else
         {
             _overuseSince = TimeSpan.MinValue;
+            _overuseGroups = 0;
             _usage = BandwidthUsage.Normal;
         }
 
@@ -274,6 +309,7 @@ public sealed class BitrateController
         double elapsed = _lastDelayUpdate == TimeSpan.MinValue ? 0 : Math.Min((now - _lastDelayUpdate).TotalSeconds, 1.0);
         _lastDelayUpdate = now;
         double received = ReceiveRate();
+        double before = _delayBased;
         switch (_usage)
         {
             case BandwidthUsage.Overusing:
@@ -296,6 +332,14 @@ public sealed class BitrateController
             case BandwidthUsage.Underusing:
                 break; // hold: the queue is draining
             default:
+                if (!double.IsNaN(_capacityEstimate) && now - _lastOveruse > CapacityMemory)
+                {
+                    // A real bottleneck shows itself again within seconds of probing near it;
+                    // an estimate nothing has confirmed for this long came from a jitter false
+                    // alarm or a path that has since improved: forget it and probe faster.
+                    _capacityEstimate = double.NaN;
+                }
+
                 if (!double.IsNaN(_capacityEstimate) && _delayBased > 0.85 * _capacityEstimate)
                 {
                     // Near the capacity found before: creep up additively, about 1 kbit/s each
@@ -310,11 +354,14 @@ public sealed class BitrateController
                 break;
         }
 
-        // Never let the delay-based rate run far ahead of what actually arrives (once a
-        // reliable receive rate, half a second of arrivals, is known).
-        if (received > 0 && _arrivals.Count > 1 && _arrivals.Last().At - _arrivals.Peek().At >= TimeSpan.FromMilliseconds(500))
+        // Never let the delay-based rate grow far ahead of what actually arrives (once a
+        // reliable receive rate, half a second of arrivals, is known). This only limits
+        // increases: a jitter spike stalls arrivals for a moment, and a cap that also cut
+        // the rate would ratchet it down at every spike.
+        if (_delayBased > before && received > 0 && _arrivals.Count > 1 && _arrivals.Last().At - _arrivals.Peek().At >= TimeSpan.FromMilliseconds(500))
         {
-            _delayBased = Math.Min(_delayBased, 1.5 * received);
+            double limit = (1.5 * received) + 10_000;
+            _delayBased = Math.Min(_delayBased, Math.Max(before, limit));
         }
 
         _delayBased = Math.Clamp(_delayBased, _minLinkRate, _maxLinkRate);

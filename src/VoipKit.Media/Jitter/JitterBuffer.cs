@@ -269,6 +269,55 @@ public sealed class JitterBuffer : IDisposable
         return kind;
     }
 
+    /// <summary>
+    /// Takes the next frame in playout order without decoding it: the buffer's own cost per
+    /// packet (ordering, loss detection, statistics), for benchmarks and tests. Does not
+    /// time-stretch or conceal.
+    /// </summary>
+    /// <param name="destination">Receives the Opus payload (at least <see cref="JitterBufferOptions.MaxPayloadBytes"/> bytes).</param>
+    /// <param name="now">The playout time.</param>
+    /// <returns>The payload length; 0 when there is nothing to play yet (or the network is late); -1 when the next packet is lost.</returns>
+    internal int PullEncoded(Span<byte> destination, TimeSpan now)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TimeSpan targetDelay = _estimator.Target;
+        if (!_playing)
+        {
+            int target = (int)(targetDelay.TotalSeconds * AudioFormat.SampleRate);
+            if (_highestSeq < 0 || BufferedSamples() < target)
+            {
+                return 0;
+            }
+
+            StartPlayout();
+        }
+
+        Slot slot = _slots[_nextSeq % _slots.Length];
+        if (slot.Occupied && slot.Sequence == _nextSeq)
+        {
+            slot.Payload.AsSpan(0, slot.Length).CopyTo(destination);
+            slot.Occupied = false;
+            _nextSeq = slot.Sequence + 1;
+            _nextTimestamp = slot.Timestamp + slot.Samples;
+            _lastFrameSamples = slot.Samples;
+            _c.Emitted += slot.Samples;
+            _c.Played += slot.Samples;
+            _c.DelaySum += TimeSpan.FromTicks((now.Ticks - slot.ArrivalTicks) * slot.Samples);
+            _c.TargetSum += targetDelay * slot.Samples;
+            return slot.Length;
+        }
+
+        if (HasStoredPackets())
+        {
+            _c.Lost++;
+            _nextSeq++;
+            _nextTimestamp += _lastFrameSamples;
+            return -1;
+        }
+
+        return 0;
+    }
+
     /// <summary>Releases the decoder if the buffer owns it.</summary>
     public void Dispose()
     {

@@ -6,8 +6,12 @@ public sealed class JitterBufferOptions
     /// <summary>The lowest target delay: one 20 ms packet plus a little slack for when it arrives within the playout tick. Default 30 ms.</summary>
     public TimeSpan MinimumDelay { get; init; } = TimeSpan.FromMilliseconds(30);
 
-    /// <summary>The highest target delay. Default 1 s.</summary>
-    public TimeSpan MaximumDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The highest target delay. Default 500 ms: beyond that a conversation suffers more from
+    /// the delay than from the concealment the extra buffering would avoid (ITU-T G.114 puts
+    /// the limit for most calls at 400 ms mouth to ear).
+    /// </summary>
+    public TimeSpan MaximumDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The target before any jitter has been measured. Default 40 ms.</summary>
     public TimeSpan InitialDelay { get; init; } = TimeSpan.FromMilliseconds(40);

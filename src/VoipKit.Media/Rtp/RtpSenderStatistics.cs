@@ -32,6 +32,15 @@ public sealed class RtpSenderStatistics
     /// <summary>The latest round-trip time, once a report with LSR has arrived.</summary>
     public TimeSpan? RoundTripTime { get; private set; }
 
+    /// <summary>The sum of all round-trip times measured (W3C totalRoundTripTime).</summary>
+    public TimeSpan TotalRoundTripTime { get; private set; }
+
+    /// <summary>How many round-trip times were measured.</summary>
+    public long RoundTripTimeMeasurements { get; private set; }
+
+    /// <summary>Report blocks about our stream received.</summary>
+    public long ReportsReceived { get; private set; }
+
     /// <summary>The latest report block the remote sent about our stream.</summary>
     public RtcpReportBlock? LastRemoteReport { get; private set; }
 
@@ -59,10 +68,13 @@ public sealed class RtpSenderStatistics
         }
 
         LastRemoteReport = block;
+        ReportsReceived++;
         uint arrival = NtpTimestamp.FromDateTimeOffset(_timeProvider.GetUtcNow()).ShortFormat;
         if (RtcpRoundTrip.TryCompute(arrival, block.LastSenderReport, block.DelaySinceLastSenderReport, out TimeSpan rtt))
         {
             RoundTripTime = rtt;
+            TotalRoundTripTime += rtt;
+            RoundTripTimeMeasurements++;
         }
 
         return true;
@@ -76,6 +88,9 @@ public sealed class RtpSenderStatistics
         PacketCount = 0;
         OctetCount = 0;
         RoundTripTime = null;
+        TotalRoundTripTime = TimeSpan.Zero;
+        RoundTripTimeMeasurements = 0;
+        ReportsReceived = 0;
         LastRemoteReport = null;
     }
 }

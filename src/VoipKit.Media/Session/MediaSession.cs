@@ -68,6 +68,9 @@ public sealed partial class MediaSession : IAsyncDisposable
     private uint _timestamp;
     private long _packetsSent;
     private long _payloadBytesSent;
+    private long _headerBytesSent;
+    private long _payloadBytesReceived;
+    private long _headerBytesReceived;
     private long _rejected;
     private long _underruns;
     private RtcpReportBlock? _lastFedReport;
@@ -217,6 +220,8 @@ public sealed partial class MediaSession : IAsyncDisposable
                 _transportFeedback.OnArrival(transportSequence, now);
             }
 
+            _payloadBytesReceived += rtp.Payload.Length;
+            _headerBytesReceived += rtpLength - rtp.Payload.Length;
             _jitter.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Ssrc, rtp.Payload, now);
         }
     }
@@ -235,13 +240,57 @@ public sealed partial class MediaSession : IAsyncDisposable
             double oneWayMs = ((rtt ?? TimeSpan.FromMilliseconds(40)).TotalMilliseconds / 2) + jb.MeanDelay.TotalMilliseconds + 20 + 6.5;
             double r = EModel.RFactor(TimeSpan.FromMilliseconds(oneWayMs), Math.Clamp(jb.ConcealmentRatio, 0, 1), 1,
                 EModel.OpusEquipmentImpairment(_controller.Current.Bitrate), EModel.OpusPacketLossRobustness);
+            BitrateDecision target = _controller.Current;
+            InboundRtpStatistics? inboundRtp = inbound is not { } i ? null : new InboundRtpStatistics
+            {
+                Ssrc = i.Ssrc,
+                PacketsReceived = i.PacketsReceived,
+                PacketsLost = i.CumulativeLost,
+                PacketsDiscarded = jb.PacketsDiscarded,
+                BytesReceived = _payloadBytesReceived,
+                HeaderBytesReceived = _headerBytesReceived,
+                Jitter = i.JitterTime,
+                JitterBufferDelay = jb.JitterBufferDelay,
+                JitterBufferEmittedCount = jb.JitterBufferEmittedCount,
+                JitterBufferTargetDelay = jb.JitterBufferTargetDelay,
+                TotalSamplesReceived = jb.TotalSamplesPlayed,
+                ConcealedSamples = jb.ConcealedSamples,
+                SilentConcealedSamples = jb.SilentConcealedSamples,
+                ConcealmentEvents = jb.ConcealmentEvents,
+                InsertedSamplesForDeceleration = jb.InsertedSamplesForDeceleration,
+                RemovedSamplesForAcceleration = jb.RemovedSamplesForAcceleration,
+                FecPacketsReceived = jb.FecPacketsReceived,
+            };
+            RemoteInboundRtpStatistics? remoteInbound = _senderStats.LastRemoteReport is not { } block ? null : new RemoteInboundRtpStatistics
+            {
+                Ssrc = LocalSsrc,
+                FractionLost = block.FractionLost / 256.0,
+                PacketsLost = block.CumulativeLost,
+                Jitter = TimeSpan.FromSeconds(block.Jitter / (double)AudioFormat.SampleRate),
+                RoundTripTime = rtt,
+                TotalRoundTripTime = _senderStats.TotalRoundTripTime,
+                RoundTripTimeMeasurements = _senderStats.RoundTripTimeMeasurements,
+                ReportsReceived = _senderStats.ReportsReceived,
+            };
             return new MediaSessionStatistics
             {
+                InboundRtp = inboundRtp,
+                OutboundRtp = new OutboundRtpStatistics
+                {
+                    Ssrc = LocalSsrc,
+                    PacketsSent = _packetsSent,
+                    BytesSent = _payloadBytesSent,
+                    HeaderBytesSent = _headerBytesSent,
+                    TargetBitrate = target.Bitrate,
+                    FrameMilliseconds = target.FrameMilliseconds,
+                    InbandFec = target.UseInbandFec,
+                },
+                RemoteInboundRtp = remoteInbound,
                 Inbound = inbound,
                 Playout = jb,
                 PacketsSent = _packetsSent,
                 PayloadBytesSent = _payloadBytesSent,
-                Target = _controller.Current,
+                Target = target,
                 RemoteFractionLost = remoteLoss,
                 RoundTripTime = rtt,
                 PacketsRejected = _rejected,
@@ -362,10 +411,18 @@ public sealed partial class MediaSession : IAsyncDisposable
                 _nextSendAt += TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds);
             }
 
-            if (now - _nextSendAt > TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds * MaxCatchUpFrames))
+            TimeSpan frame = TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds);
+            if (now - _nextSendAt > frame * MaxCatchUpFrames)
             {
+                // Too far behind: skip ahead rather than burst. The frames not sent are gone,
+                // so the media clock moves on by as much: timestamps keep matching sampling
+                // instants (RFC 3550 5.1) and the receiver sees one gap, as after DTX. Without
+                // this every later packet would look that much later than the ones before the
+                // stall, and the receiver's jitter buffer would grow by the stall for seconds.
                 _underruns++;
-                _nextSendAt = now; // too far behind: skip ahead rather than burst
+                long skipped = (now - _nextSendAt).Ticks / frame.Ticks;
+                _timestamp += (uint)(skipped * _encoder.FrameSamples);
+                _nextSendAt += frame * skipped;
             }
         }
     }
@@ -479,6 +536,7 @@ public sealed partial class MediaSession : IAsyncDisposable
         _senderStats.OnPacketSent(opusLength);
         _packetsSent++;
         _payloadBytesSent += opusLength;
+        _headerBytesSent += rtpLength - opusLength;
         _transport.Send(_send.AsSpan(0, srtpLength));
     }
 

@@ -5,11 +5,22 @@ using VoipKit.Media.Rtp;
 namespace VoipKit.Media.Session;
 
 /// <summary>
-/// A snapshot of a <see cref="MediaSession"/>, grouped like WebRTC's getStats for audio:
-/// inbound-rtp (<see cref="Inbound"/>, <see cref="Playout"/>), outbound-rtp and remote-inbound-rtp.
+/// A snapshot of a <see cref="MediaSession"/>. <see cref="InboundRtp"/>, <see cref="OutboundRtp"/>
+/// and <see cref="RemoteInboundRtp"/> are WebRTC getStats' three audio entries (inbound-rtp,
+/// outbound-rtp, remote-inbound-rtp) with the W3C names; the other members are the same data by
+/// layer (RFC 3550 reception, jitter buffer, controller) plus what getStats has no entry for.
 /// </summary>
 public sealed record MediaSessionStatistics
 {
+    /// <summary>The getStats inbound-rtp entry: what we received and played; null until the peer's stream is known.</summary>
+    public InboundRtpStatistics? InboundRtp { get; init; }
+
+    /// <summary>The getStats outbound-rtp entry: what we sent.</summary>
+    public required OutboundRtpStatistics OutboundRtp { get; init; }
+
+    /// <summary>The getStats remote-inbound-rtp entry: what the peer's RTCP reports say it received of our stream; null until a report arrives.</summary>
+    public RemoteInboundRtpStatistics? RemoteInboundRtp { get; init; }
+
     /// <summary>RFC 3550 reception statistics of the remote stream (packets, loss, jitter).</summary>
     public required RtpReceiveStatistics? Inbound { get; init; }
 

@@ -85,6 +85,20 @@ public class BitrateControllerTests
         Assert.True(run.Skip(20).Average(s => s.SentBitsPerSecond) > 50_000, Describe(run));
     }
 
+    [Theory]
+    [InlineData("wifi-jitter", 1)]
+    [InlineData("wifi-jitter", 2)]
+    [InlineData("3g", 1)]
+    [InlineData("3g", 2)]
+    public void Jitter_without_queue_growth_is_not_taken_for_congestion(string profile, int seed)
+    {
+        // Both links have room for the top rate (3g: 384 kbit/s); their delay varies but no
+        // queue builds, so the delay-based side must not hold the rate down.
+        var run = Run(NetworkProfile.Get(profile), 60, seed);
+        double mean = run.Skip(15).Average(s => s.Decision.Bitrate);
+        Assert.True(mean >= 0.8 * 64_000, $"mean {mean:F0}\n{Describe(run)}");
+    }
+
     [Fact]
     public void Steady_moderate_loss_holds_the_rate_and_turns_on_fec()
     {

@@ -235,6 +235,64 @@ public class JitterBufferTests
     }
 
     [Fact]
+    public void PullEncoded_hands_out_payloads_in_order_and_counts_a_gap_as_lost()
+    {
+        using var jb = new JitterBuffer();
+        byte[][] p = Speech60.Value;
+        byte[] out1 = new byte[1500];
+        foreach (int i in new[] { 1, 0, 2, 4, 5 })
+        {
+            jb.Insert((ushort)(100 + i), (uint)(i * 960), Ssrc, p[i], TimeSpan.FromMilliseconds(i * 20));
+        }
+
+        var got = new List<int>();
+        for (int k = 0; k < 6; k++)
+        {
+            int n = jb.PullEncoded(out1, TimeSpan.FromMilliseconds(120 + (k * 20)));
+            got.Add(n);
+            if (n > 0)
+            {
+                byte[] payload = out1[..n];
+                Assert.Contains(p, x => x.AsSpan().SequenceEqual(payload));
+            }
+        }
+
+        Assert.Equal(new[] { p[0].Length, p[1].Length, p[2].Length, -1, p[4].Length, p[5].Length }, got);
+        Assert.Equal(1, jb.Statistics.PacketsLost);
+        Assert.Equal(0, jb.PullEncoded(out1, TimeSpan.FromMilliseconds(300))); // nothing left
+        Assert.Equal(5 * 960, jb.Statistics.JitterBufferEmittedCount);
+    }
+
+    [Fact]
+    public void Insert_and_PullEncoded_allocate_nothing_per_packet()
+    {
+        using var jb = new JitterBuffer();
+        byte[] p = Speech60.Value[3];
+        byte[] out1 = new byte[1500];
+        long sum = 0;
+
+        long Rounds(int from, int count)
+        {
+            long s = 0;
+            for (int i = from; i < from + count; i++)
+            {
+                // 0–15 ms of jitter, and a clump now and then: both estimator paths run.
+                TimeSpan arrival = TimeSpan.FromMilliseconds((i * 20) + (i % 50 == 0 ? 0 : (i * 7919) % 16));
+                jb.Insert((ushort)i, (uint)(i * 960), Ssrc, p, arrival);
+                s += jb.PullEncoded(out1, arrival + TimeSpan.FromMilliseconds(1));
+            }
+
+            return s;
+        }
+
+        sum += Rounds(0, 300); // warm-up: the estimator's window fills
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        sum += Rounds(300, 5000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.NotEqual(0, sum);
+    }
+
+    [Fact]
     public void Pull_needs_a_whole_frame()
     {
         using var jb = new JitterBuffer();

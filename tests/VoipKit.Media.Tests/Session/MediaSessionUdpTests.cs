@@ -1,9 +1,9 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using VoipKit.Audio;
 using VoipKit.Crypto;
 using VoipKit.Media.Session;
+using VoipKit.Media.Transport;
 
 namespace VoipKit.Media.Tests.Session;
 
@@ -17,69 +17,14 @@ public class MediaSessionUdpTests
     // controller and it would pick 60 ms frames at 6 kbit/s (seen once; see the session note).
     private static readonly VoipKit.Media.Adaptation.BitrateControllerOptions Pinned = new() { MinBitrate = 32_000, MaxBitrate = 32_000, StartBitrate = 32_000 };
 
-    private sealed class UdpTransport : IMediaTransport, IAsyncDisposable
-    {
-        private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        private readonly CancellationTokenSource _stop = new();
-        private Task? _receive;
-
-        public UdpTransport() => _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-
-        public IPEndPoint Local => (IPEndPoint)_socket.LocalEndPoint!;
-
-        public IPEndPoint? Remote { get; set; }
-
-        public void Start(MediaSession session) => _receive = ReceiveAsync(session, _stop.Token);
-
-        public void Send(ReadOnlySpan<byte> packet) => _socket.SendTo(packet, SocketFlags.None, Remote!);
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _socket.Dispose();
-            if (_receive is not null)
-            {
-                try
-                {
-                    await _receive;
-                }
-                catch (OperationCanceledException)
-                {
-                    // Stopped.
-                }
-                catch (ObjectDisposedException)
-                {
-                    // The socket closed under the pending receive: that is how the loop ends.
-                }
-                catch (SocketException)
-                {
-                    // Likewise.
-                }
-            }
-
-            _stop.Dispose();
-        }
-
-        private async Task ReceiveAsync(MediaSession session, CancellationToken ct)
-        {
-            byte[] buffer = new byte[1500];
-            EndPoint any = new IPEndPoint(IPAddress.Any, 0);
-            while (!ct.IsCancellationRequested)
-            {
-                SocketReceiveFromResult r = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, ct);
-                session.OnPacketReceived(buffer.AsSpan(0, r.ReceivedBytes));
-            }
-        }
-    }
-
     [Fact]
     public async Task Two_sessions_talk_over_udp_loopback()
     {
         byte[] k1 = RandomNumberGenerator.GetBytes(16), s1 = RandomNumberGenerator.GetBytes(12), k2 = RandomNumberGenerator.GetBytes(16), s2 = RandomNumberGenerator.GetBytes(12);
-        await using var ta = new UdpTransport();
-        await using var tb = new UdpTransport();
-        ta.Remote = tb.Local;
-        tb.Remote = ta.Local;
+        await using var ta = new UdpMediaTransport(new UdpMediaTransportOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        await using var tb = new UdpMediaTransport(new UdpMediaTransportOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        ta.RemoteEndPoint = tb.LocalEndPoint;
+        tb.RemoteEndPoint = ta.LocalEndPoint;
         var heardByB = new MemoryAudioSink();
         await using var a = new MediaSession(new MediaSessionOptions { Profile = SrtpProtectionProfile.AeadAes128Gcm, SendMasterKey = k1, SendMasterSalt = s1, ReceiveMasterKey = k2, ReceiveMasterSalt = s2, Bitrate = Pinned, RtcpInterval = TimeSpan.FromMilliseconds(500) },
             new ToneSource(440, 0.3), new MemoryAudioSink(), ta);
@@ -101,6 +46,8 @@ public class MediaSessionUdpTests
         Assert.True(sb.Inbound is { PacketsReceived: >= 25 }, $"B received {sb.Inbound}");
         Assert.True(sb.Playout.JitterBufferEmittedCount >= 24_000, $"B played {sb.Playout}");
         Assert.Equal(0, sb.PacketsRejected);
+        Assert.Equal(0, tb.Statistics.WrongSourceDrops + tb.Statistics.MalformedDrops);
+        Assert.True(tb.Statistics.RtcpPacketsReceived > 0, $"{tb.Statistics}");
         Assert.True(sa.RoundTripTime is not null, "RTCP round trip over UDP");
         // B heard the tone: real samples, not only silence.
         Assert.Contains(heardByB.ToArray(), v => Math.Abs(v) > 5000);
