@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using VoipKit.Signaling.Transactions;
 using VoipKit.Signaling.Messages;
 
 namespace VoipKit.Signaling.UserAgent;
@@ -134,24 +135,19 @@ public sealed partial class SipDialog
     /// <returns>The final response; on 2xx the answer is in <see cref="RemoteBody"/>. A 491 (glare) is retried after the RFC 3261 14.1 delay.</returns>
     /// <exception cref="InvalidOperationException">Another offer of this side is still in progress, or the dialog is not confirmed.</exception>
     public Task<SipResponse> ReinviteAsync(SipBody? offer = null, CancellationToken cancellationToken = default) =>
-        SendOfferAsync(SipMethods.Invite, offer ?? LocalBody, cancellationToken);
+        SendOfferAsync(SipMethods.Invite, offer ?? LocalBody, cancellationToken).WaitAsync(cancellationToken);
 
     /// <summary>Sends an UPDATE (RFC 3311), with an offer or without a body (a pure session refresh).</summary>
     /// <param name="offer">The new offer, or null for none.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The final response.</returns>
     public Task<SipResponse> UpdateAsync(SipBody? offer = null, CancellationToken cancellationToken = default) =>
-        SendOfferAsync(SipMethods.Update, offer, cancellationToken);
+        SendOfferAsync(SipMethods.Update, offer, cancellationToken).WaitAsync(cancellationToken);
 
     /// <summary>Sends an in-dialog OPTIONS, a liveness check of the peer.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The final response; 481 means the peer no longer knows the dialog (the dialog ends).</returns>
-    public async Task<SipResponse> OptionsAsync(CancellationToken cancellationToken = default)
-    {
-        SipResponse response = await SendAsync(SipMethods.Options, null, cancellationToken).ConfigureAwait(false);
-        EndIfLost(response);
-        return response;
-    }
+    public Task<SipResponse> OptionsAsync(CancellationToken cancellationToken = default) => OptionsCoreAsync().WaitAsync(cancellationToken);
 
     /// <summary>Hangs up: sends BYE and ends the dialog. Safe to call more than once.</summary>
     /// <param name="cancellationToken">Stops waiting for the BYE's response.</param>
@@ -170,7 +166,7 @@ public sealed partial class SipDialog
             return null;
         }
 
-        return await SendAsync(SipMethods.Bye, null, cancellationToken, allowTerminated: true).ConfigureAwait(false);
+        return await SendAsync(SipMethods.Bye, null, CancellationToken.None, allowTerminated: true).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -306,8 +302,18 @@ public sealed partial class SipDialog
             previous = request;
 
             Action<SipResponse>? onResponse = method == SipMethods.Invite ? OnReinviteProvisionalOr2xx : null;
-            SipResponse response = await _ua.SendTransactionAsync(request, destination, onResponse, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode is 401 or 407 && attempt < 2)
+
+            // In-dialog requests are never refused for a full transaction table: a BYE must always go out.
+            SipClientTransaction transaction = _ua.Layer.StartClientTransaction(request, destination, onResponse, bypassLimit: true);
+            SipTransactionResult result;
+            using (cancellationToken.Register(static t => _ = (t as SipClientInviteTransaction)?.CancelAsync(), transaction))
+            {
+                // The transaction runs to its end whatever the token says: a 2xx must still be acknowledged (13.2.2.4).
+                result = await transaction.Completion.ConfigureAwait(false);
+            }
+
+            SipResponse response = SipUserAgent.FinalResponse(request, result);
+            if (response.StatusCode is 401 or 407 && attempt < 2 && !cancellationToken.IsCancellationRequested)
             {
                 challenge = response;
                 continue;
@@ -315,11 +321,18 @@ public sealed partial class SipDialog
 
             if (method == SipMethods.Invite && response.StatusCode is >= 200 and < 300)
             {
-                await SendAckAsync(response, request, cancellationToken).ConfigureAwait(false);
+                await SendAckAsync(response, request, CancellationToken.None).ConfigureAwait(false);
             }
 
             return response;
         }
+    }
+
+    private async Task<SipResponse> OptionsCoreAsync()
+    {
+        SipResponse response = await SendAsync(SipMethods.Options, null, CancellationToken.None).ConfigureAwait(false);
+        EndIfLost(response);
+        return response;
     }
 
     private void OnReinviteProvisionalOr2xx(SipResponse response)
@@ -332,6 +345,7 @@ public sealed partial class SipDialog
 
     private async Task<SipResponse> SendOfferAsync(string method, SipBody? offer, CancellationToken cancellationToken)
     {
+        bool remotePending = _server.RemoteOfferPending; // read outside our lock: the server locks the other way round
         lock (_gate)
         {
             if (_state != SipDialogState.Confirmed)
@@ -344,14 +358,19 @@ public sealed partial class SipDialog
                 throw new InvalidOperationException("Another re-INVITE or UPDATE of this side is in progress.");
             }
 
+            if (remotePending)
+            {
+                throw new InvalidOperationException("The peer's own offer is still in progress (RFC 3261 14.1).");
+            }
+
             _localOfferPending = true;
         }
 
         try
         {
+            TimeSpan? interval = _sessionTimer.Interval;
             for (int attempt = 0; ; attempt++)
             {
-                TimeSpan? interval = _sessionTimer.Interval;
                 SipResponse response;
                 SetOfferInFlight(true);
                 try
@@ -367,9 +386,15 @@ public sealed partial class SipDialog
                     SetOfferInFlight(false);
                 }
 
-                if (response.StatusCode == 491 && attempt < 3)
+                if (response.StatusCode == 491 && attempt < 3 && !cancellationToken.IsCancellationRequested)
                 {
                     await Task.Delay(GlareDelay(), _ua.Time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (response.StatusCode == 422 && response.MinSE is { } minSe && attempt < 3 && !cancellationToken.IsCancellationRequested)
+                {
+                    interval = TimeSpan.FromSeconds(minSe); // RFC 4028 7.4: again with the interval the peer asks for
                     continue;
                 }
 
@@ -387,6 +412,7 @@ public sealed partial class SipDialog
                 else
                 {
                     EndIfLost(response);
+                    cancellationToken.ThrowIfCancellationRequested(); // our CANCEL took effect (487): the session is as before
                 }
 
                 return response;
@@ -413,9 +439,10 @@ public sealed partial class SipDialog
     private TimeSpan GlareDelay() =>
         TimeSpan.FromMilliseconds(IsCaller ? 2100 + (Random.Shared.Next(0, 191) * 10) : Random.Shared.Next(0, 201) * 10);
 
+    /// <summary>RFC 5057 5.1: these responses to an in-dialog request mean the dialog is gone.</summary>
     private void EndIfLost(SipResponse response)
     {
-        if (response.StatusCode is 481 or 408)
+        if (response.StatusCode is 404 or 408 or 410 or 416 or 481 or 482 or 483 or 484 or 485 or 502 or 604)
         {
             if (End(new SipDialogEnd(SipDialogEndReason.DialogLost, response.StatusCode)) && response.StatusCode == 408)
             {
@@ -433,12 +460,15 @@ public sealed partial class SipDialog
                 : await ReinviteAsync(null, CancellationToken.None).ConfigureAwait(false);
             if (response.StatusCode >= 300 && State != SipDialogState.Terminated)
             {
-                await HangUpAsync(SipDialogEndReason.SessionExpired, response.StatusCode).ConfigureAwait(false);
+                // RFC 4028 10: only 408, 481 or a timeout end the session (EndIfLost did that); retry other failures.
+                _sessionTimer.RetryRefresh();
             }
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or SipUserAgentException or System.Net.Sockets.SocketException)
         {
-            // Another offer is in progress (its 2xx refreshes the session) or the dialog has ended.
+            // Another offer is in progress, the dialog ended, or the next hop did not resolve: try again shortly
+            // (a no-op once the dialog has ended).
+            _sessionTimer.RetryRefresh();
         }
     }
 

@@ -9,6 +9,10 @@ namespace VoipKit.Signaling.UserAgent;
 /// The UAS half of a dialog: answers the peer's in-dialog requests (RFC 3261 12.2.2, 14.2; RFC 3311; RFC 4028) and
 /// retransmits this side's INVITE 2xx until the ACK arrives.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The cancellation source lives only while the peer's offer is pending and is disposed when it is answered.")]
 internal sealed partial class SipDialogServer
 {
     private readonly SipDialog _dialog;
@@ -18,6 +22,8 @@ internal sealed partial class SipDialogServer
     private SipAckWaiter? _ackWaiter;
     private uint _ackSeq;
     private bool _remoteOfferPending;
+    private SipServerTransaction? _offerTransaction;
+    private CancellationTokenSource? _offerCancel;
 
     public SipDialogServer(SipDialog dialog, SipUserAgent ua, uint? remoteSequence)
     {
@@ -38,23 +44,68 @@ internal sealed partial class SipDialogServer
         }
     }
 
-    /// <summary>Sends a 2xx to an INVITE through its transaction and resends it until the ACK (RFC 3261 13.3.1.4).</summary>
+    /// <summary>True while the peer's re-INVITE or UPDATE offer waits for our answer.</summary>
+    public bool RemoteOfferPending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _remoteOfferPending;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends a 2xx to an INVITE through its transaction and resends it until the ACK (RFC 3261 13.3.1.4). Throws
+    /// <see cref="InvalidOperationException"/> when the transaction already has a final response (a CANCEL won the race);
+    /// nothing is then left waiting.
+    /// </summary>
     public void SendInvite2xx(SipServerInviteTransaction transaction, SipResponse ok)
     {
+        transaction.SendResponse(ok);
         var waiter = new SipAckWaiter(
             _ua.Time,
             _ua.Options.Transactions,
             () => _ua.SendDirect(ok, transaction.RemoteEndPoint),
             () => _ = _dialog.HangUpAsync(SipDialogEndReason.AckTimeout, null));
+        SipAckWaiter? previous;
         lock (_gate)
         {
-            _ackWaiter?.Dispose();
+            previous = _ackWaiter;
             _ackWaiter = waiter;
             _ackSeq = ok.CSeq?.Number ?? 0;
         }
 
-        transaction.SendResponse(ok);
+        previous?.Dispose();
         waiter.Start();
+    }
+
+    /// <summary>The peer cancelled its re-INVITE: 487 unless we answered already, and the offer handler is told (RFC 3261 9.2).</summary>
+    public bool OnCancel(SipServerInviteTransaction invite)
+    {
+        CancellationTokenSource? cancel;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_offerTransaction, invite))
+            {
+                return false;
+            }
+
+            cancel = _offerCancel;
+        }
+
+        Respond(invite, 487);
+        try
+        {
+            cancel?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The offer was answered meanwhile: nothing left to cancel.
+        }
+
+        return true;
     }
 
     public void OnAck(SipRequest ack)
@@ -100,6 +151,17 @@ internal sealed partial class SipDialogServer
         {
             case SipMethods.Bye:
                 Respond(transaction, 200);
+                SipServerTransaction? pending;
+                lock (_gate)
+                {
+                    pending = _offerTransaction;
+                }
+
+                if (pending is SipServerInviteTransaction { IsPending: true } reinvite)
+                {
+                    Respond(reinvite, 487); // RFC 3261 15.1.2: a BYE ends the pending re-INVITE too
+                }
+
                 _dialog.End(new SipDialogEnd(SipDialogEndReason.RemoteHangup));
                 break;
             case SipMethods.Invite:
@@ -133,32 +195,33 @@ internal sealed partial class SipDialogServer
 
     private void OnOffer(SipServerTransaction transaction, bool isInvite)
     {
+        bool hasOffer = isInvite || !transaction.Request.Body.IsEmpty;
+        bool ourOfferInFlight = hasOffer && _dialog.OfferInFlight; // read outside our lock: the dialog locks the other way round
         bool glare;
-        bool unacked;
+        bool busy;
         lock (_gate)
         {
-            glare = _remoteOfferPending || _dialog.OfferInFlight;
-            unacked = _ackWaiter is { Completion.IsCompleted: false };
-            if (!glare && !unacked)
+            // A second offer of the peer while its first is unanswered, or a re-INVITE before the ACK of the previous
+            // one, gets 500 with Retry-After (14.2, RFC 3311 5.2); an offer crossing ours gets 491.
+            busy = _remoteOfferPending || (isInvite && _ackWaiter is { Completion.IsCompleted: false });
+            glare = !busy && ourOfferInFlight;
+            if (!glare && !busy)
             {
                 _remoteOfferPending = true;
+                _offerTransaction = transaction;
+                _offerCancel = new CancellationTokenSource();
             }
         }
 
         if (glare)
         {
-            Respond(transaction, 491); // RFC 3261 14.2 / RFC 3311 5.2
+            Respond(transaction, 491);
         }
-        else if (unacked && isInvite)
+        else if (busy)
         {
-            // 14.2: a re-INVITE before the ACK of the previous one gets 500 with a random Retry-After of 0-10 s.
-            SipResponse busy = _ua.Factory.CreateResponse(transaction.Request, 500, null, transaction.RemoteEndPoint, withContact: false);
-            busy.AddHeader(SipHeaderNames.RetryAfter, Random.Shared.Next(0, 11).ToString(CultureInfo.InvariantCulture));
-            transaction.SendResponse(busy);
-            lock (_gate)
-            {
-                _remoteOfferPending = false;
-            }
+            SipResponse retry = _ua.Factory.CreateResponse(transaction.Request, 500, null, transaction.RemoteEndPoint, withContact: false);
+            retry.AddHeader(SipHeaderNames.RetryAfter, Random.Shared.Next(0, 11).ToString(CultureInfo.InvariantCulture));
+            transaction.SendResponse(retry);
         }
         else
         {
@@ -168,7 +231,15 @@ internal sealed partial class SipDialogServer
 
     private async Task AnswerOfferAsync(SipServerTransaction transaction, bool isInvite)
     {
+        // Off the transport's receive loop: the application's handler may take its time.
+        await Task.Yield();
         SipRequest request = transaction.Request;
+        CancellationToken cancelled;
+        lock (_gate)
+        {
+            cancelled = _offerCancel?.Token ?? CancellationToken.None;
+        }
+
         try
         {
             SipSessionTimer.SessionAnswer session = SipSessionTimer.Answer(request, _ua.Options);
@@ -188,7 +259,7 @@ internal sealed partial class SipDialogServer
             }
             else if (_dialog.OfferReceived is { } handler)
             {
-                answer = await handler(offer, CancellationToken.None).ConfigureAwait(false);
+                answer = await handler(offer, cancelled).ConfigureAwait(false);
                 if (answer is null)
                 {
                     Respond(transaction, 488);
@@ -198,6 +269,11 @@ internal sealed partial class SipDialogServer
             else
             {
                 answer = _dialog.LocalBody;
+            }
+
+            if (cancelled.IsCancellationRequested || transaction is SipServerInviteTransaction { IsPending: false })
+            {
+                return; // the peer cancelled its re-INVITE (answered 487): the session stays as it was
             }
 
             _dialog.UpdateTarget(request);
@@ -219,6 +295,14 @@ internal sealed partial class SipDialogServer
                 transaction.SendResponse(ok);
             }
         }
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+        {
+            // The handler gave up because the peer cancelled: 487 was sent.
+        }
+        catch (InvalidOperationException) when (transaction.HasFinalResponse)
+        {
+            // A CANCEL won the race against our 2xx: the 487 stands and nothing waits for an ACK.
+        }
 #pragma warning disable CA1031 // The offer handler is application code: its failure is logged and answered with 500.
         catch (Exception ex)
 #pragma warning restore CA1031
@@ -228,10 +312,16 @@ internal sealed partial class SipDialogServer
         }
         finally
         {
+            CancellationTokenSource? done;
             lock (_gate)
             {
                 _remoteOfferPending = false;
+                _offerTransaction = null;
+                done = _offerCancel;
+                _offerCancel = null;
             }
+
+            done?.Dispose();
         }
     }
 

@@ -76,7 +76,6 @@ public sealed class SipIncomingCall : IDisposable
         lock (_gate)
         {
             ThrowIfAnswered();
-            _answered = true;
             SipRequest invite = Request;
             SipSessionTimer.SessionAnswer session = SipSessionTimer.Answer(invite, _ua.Options);
             SipResponse ok = _ua.Factory.CreateResponse(invite, 200, _localTag, _transaction.RemoteEndPoint, withContact: true, answer);
@@ -102,8 +101,18 @@ public sealed class SipIncomingCall : IDisposable
             };
             dialog.UpdateTarget(invite);
             _ua.AddDialog(dialog);
-            dialog.ApplySessionTimer(session);
-            dialog.Server.SendInvite2xx(_transaction, ok);
+            try
+            {
+                dialog.ApplySessionTimer(session);
+                dialog.Server.SendInvite2xx(_transaction, ok);
+            }
+            catch
+            {
+                dialog.End(new SipDialogEnd(SipDialogEndReason.Shutdown));
+                throw; // _answered stays false, so Abandon can still give the caller a final response
+            }
+
+            _answered = true;
         }
 
         _ua.Metrics.CallReceived("answered");
@@ -141,32 +150,40 @@ public sealed class SipIncomingCall : IDisposable
     /// <summary>The caller sent CANCEL: answer the INVITE with 487 unless it was answered already (RFC 3261 9.2).</summary>
     internal void OnCancel()
     {
+        bool cancelled = false;
         lock (_gate)
         {
             if (!_answered)
             {
-                _answered = true;
+                _answered = cancelled = true;
                 _transaction.SendResponse(_ua.Factory.CreateResponse(Request, 487, _localTag, _transaction.RemoteEndPoint, withContact: false));
                 _ua.Metrics.CallReceived("cancelled");
             }
         }
 
-        Signal();
+        if (cancelled)
+        {
+            Signal(); // only a call that was still ringing is cancelled; an answered one goes on
+        }
     }
 
     /// <summary>The call can no longer be answered (the INVITE transaction ended or the agent is shutting down).</summary>
     internal void Abandon(int statusCode)
     {
+        bool abandoned = false;
         lock (_gate)
         {
             if (!_answered && _transaction.IsPending)
             {
-                _answered = true;
+                _answered = abandoned = true;
                 _transaction.SendResponse(_ua.Factory.CreateResponse(Request, statusCode, _localTag, _transaction.RemoteEndPoint, withContact: false));
             }
         }
 
-        Signal();
+        if (abandoned)
+        {
+            Signal();
+        }
     }
 
     private void Signal()

@@ -23,6 +23,7 @@ internal sealed partial class SipOutgoingInvite
     private uint _cseq = 1;
     private SipDialog? _dialog;
     private SipRequest? _invite;
+    private Task? _firstAck;
 
     public SipOutgoingInvite(SipUserAgent ua, SipUri target, SipBody? offer, Action<SipResponse>? onProvisional)
     {
@@ -70,6 +71,23 @@ internal sealed partial class SipOutgoingInvite
             if (response.StatusCode is >= 200 and < 300)
             {
                 SipDialog dialog = Accept2xx(response);
+                Task firstAck;
+                lock (_gate)
+                {
+                    firstAck = _firstAck!;
+                }
+
+                try
+                {
+                    await firstAck.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is SipUserAgentException or System.Net.Sockets.SocketException or ArgumentException)
+                {
+                    // The callee's Contact (or route) does not resolve: without an ACK it would hang up in 32 s anyway.
+                    dialog.End(new SipDialogEnd(SipDialogEndReason.DialogLost));
+                    throw new SipUserAgentException("The call was answered but the ACK could not be sent to " + dialog.RemoteTarget + ".", ex);
+                }
+
                 if (cancellationToken.IsCancellationRequested)
                 {
                     await dialog.ByeAsync(CancellationToken.None).ConfigureAwait(false); // the 2xx crossed our CANCEL
@@ -147,8 +165,13 @@ internal sealed partial class SipOutgoingInvite
         {
             _ua.AddDialog(created);
             created.UpdateTarget(response);
+            Task ack = created.SendAckAsync(response, CurrentInvite, CancellationToken.None);
+            lock (_gate)
+            {
+                _firstAck = ack;
+            }
+
             created.ApplySessionTimer(response, weWereUac: true);
-            _ = created.SendAckAsync(response, CurrentInvite, CancellationToken.None);
             return created;
         }
 
@@ -172,8 +195,19 @@ internal sealed partial class SipOutgoingInvite
 
     private async Task AckAndByeAsync(SipDialog fork, SipResponse response)
     {
-        await fork.SendAckAsync(response, CurrentInvite, CancellationToken.None).ConfigureAwait(false);
-        await fork.ByeAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await fork.SendAckAsync(response, CurrentInvite, CancellationToken.None).ConfigureAwait(false);
+            await fork.ByeAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SipUserAgentException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            LogForkFailed(_ua.Logger, ex); // an unreachable fork: nothing more to do than forget it
+        }
+        finally
+        {
+            fork.End(new SipDialogEnd(SipDialogEndReason.LocalHangup));
+        }
     }
 
     private SipDialog CreateDialog(SipResponse response)
@@ -189,6 +223,9 @@ internal sealed partial class SipOutgoingInvite
             RemoteBody = SipBody.From(response),
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A second 2xx (another fork) could not be acknowledged and hung up")]
+    private static partial void LogForkFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The provisional-response callback of an outgoing call failed")]
     private static partial void LogCallbackFailed(ILogger logger, Exception exception);

@@ -63,9 +63,15 @@ public sealed partial class SipRegistration : IAsyncDisposable
     public async Task<SipResponse> UnregisterAsync(CancellationToken cancellationToken = default)
     {
         Stop();
-        SipResponse response = await SendAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-        SetState(SipRegistrationState.Unregistered);
-        return response;
+        try
+        {
+            return await SendAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            SetState(SipRegistrationState.Unregistered);
+            _ua.Forget(this);
+        }
     }
 
     /// <summary>Stops refreshing without removing the binding (it lapses at the registrar when it expires).</summary>
@@ -82,8 +88,9 @@ public sealed partial class SipRegistration : IAsyncDisposable
     internal async Task StartAsync(CancellationToken cancellationToken)
     {
         SipResponse response = await SendAsync(_asked, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is < 200 or >= 300)
+        if (response.StatusCode is < 200 or >= 300 || State != SipRegistrationState.Registered)
         {
+            // A 2xx that grants no time (our binding listed with expires=0, or missing) is no registration either.
             Stop();
             SetState(SipRegistrationState.Unregistered);
             throw new SipRegistrationException(response);
@@ -210,9 +217,9 @@ public sealed partial class SipRegistration : IAsyncDisposable
             return response;
         }
 
-        if (response.StatusCode is >= 200 and < 300)
+        TimeSpan granted = response.StatusCode is >= 200 and < 300 ? Granted(response, expires) : TimeSpan.Zero;
+        if (granted > TimeSpan.Zero)
         {
-            TimeSpan granted = Granted(response, expires);
             GrantedExpires = granted;
             Bindings = response.Contacts;
             _failures = 0;
@@ -231,7 +238,9 @@ public sealed partial class SipRegistration : IAsyncDisposable
             // Refresh halfway for short bindings, ten minutes early for long ones.
             TimeSpan half = granted / 2;
             TimeSpan early = granted - TimeSpan.FromMinutes(10);
-            Schedule(early > half ? early : half);
+            TimeSpan refresh = early > half ? early : half;
+            // Bounded: a registrar granting 1 s must not make a REGISTER storm, one granting years must not overflow a timer.
+            Schedule(refresh < MinimumRefresh ? MinimumRefresh : refresh > MaximumRefresh ? MaximumRefresh : refresh);
             SetState(SipRegistrationState.Registered);
             ScheduleKeepAlive();
             LogRegistered(_ua.Logger, _options.Registrar, (int)granted.TotalSeconds);
@@ -240,7 +249,7 @@ public sealed partial class SipRegistration : IAsyncDisposable
         {
             int failures = ++_failures;
             // RFC 5626 4.5: min(max, base * 2^failures), randomized to 50-100 %.
-            double wait = Math.Min(_options.RetryMax.TotalSeconds, _options.RetryBase.TotalSeconds * Math.Pow(2, failures - 1));
+            double wait = Math.Min(_options.RetryMax.TotalSeconds, _options.RetryBase.TotalSeconds * Math.Pow(2, Math.Min(failures, 30)));
             Schedule(TimeSpan.FromSeconds(wait * (0.5 + (Random.Shared.NextDouble() / 2))));
             SetState(SipRegistrationState.RetryWaiting);
             LogFailed(_ua.Logger, _options.Registrar, response.StatusCode);
@@ -250,6 +259,10 @@ public sealed partial class SipRegistration : IAsyncDisposable
     }
 
     /// <summary>RFC 3581: the registrar saw us at received:rport; when that is not our Contact, switch to it.</summary>
+    private static TimeSpan MinimumRefresh { get; } = TimeSpan.FromSeconds(5);
+
+    private static TimeSpan MaximumRefresh { get; } = TimeSpan.FromDays(1);
+
     private bool LearnPublicAddress(SipResponse response)
     {
         SipUri? sent;
@@ -278,7 +291,7 @@ public sealed partial class SipRegistration : IAsyncDisposable
             return false;
         }
 
-        _ua.Factory.PublicAddress = (host, port);
+        _ua.Factory.PublicAddress = Tuple.Create(host, port);
         lock (_gate)
         {
             _staleContact = sent;
@@ -360,7 +373,8 @@ public sealed partial class SipRegistration : IAsyncDisposable
             Interlocked.Increment(ref _keepAlivesAnswered);
             ScheduleKeepAlive();
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException or Transports.SipTransportException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException or Transports.SipTransportException or
+            ObjectDisposedException or SipUserAgentException)
         {
             // The flow failed (RFC 5626 4.4.1): register again now, over a new connection.
             LogKeepAliveFailed(_ua.Logger, _options.Registrar, ex);
@@ -395,9 +409,10 @@ public sealed partial class SipRegistration : IAsyncDisposable
         {
             await SendAsync(_asked, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SipUserAgentException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+#pragma warning disable CA1031 // Timer-driven: any failure (no route, a full table, shutdown) counts as a failed REGISTER and is retried.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            // No route, or the agent is shutting down: counted as a failure and retried unless stopped.
             LogRefreshError(_ua.Logger, _options.Registrar, ex);
             Finish(new SipResponse(503), _asked);
         }
@@ -412,11 +427,23 @@ public sealed partial class SipRegistration : IAsyncDisposable
             State = state;
         }
 
-        if (changed)
+        if (changed && StateChanged is { } handler)
         {
-            StateChanged?.Invoke(this, state);
+            try
+            {
+                handler(this, state);
+            }
+#pragma warning disable CA1031 // Application code on a timer or network thread: logged, the registration goes on.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogHandlerFailed(_ua.Logger, ex);
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A StateChanged handler of a registration failed")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered at {Registrar} for {Seconds} s")]
     private static partial void LogRegistered(ILogger logger, SipUri registrar, int seconds);

@@ -13,6 +13,7 @@ internal sealed class SipRequestFactory
 
     private readonly SipUserAgentOptions _options;
     private readonly SipTransportSender _sender;
+    private Tuple<string, int>? _publicAddress;
 
     public SipRequestFactory(SipUserAgentOptions options, SipTransportSender sender)
     {
@@ -31,7 +32,12 @@ internal sealed class SipRequestFactory
     /// The address and port the registrar saw our requests come from (Via received/rport), when it differs from the
     /// socket's: behind a NAT, the Contact must name the public side for calls to reach us.
     /// </summary>
-    public (string Host, int Port)? PublicAddress { get; set; }
+    /// <remarks>A reference swapped whole, so readers on other threads never see half of it.</remarks>
+    public Tuple<string, int>? PublicAddress
+    {
+        get => Volatile.Read(ref _publicAddress);
+        set => Volatile.Write(ref _publicAddress, value);
+    }
 
     public static string NewCallId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
@@ -70,7 +76,7 @@ internal sealed class SipRequestFactory
             uriParams.AddRange(extraUriParameters);
         }
 
-        (string host, int port) = PublicAddress ?? (LocalHost(towards), _sender.Transport.LocalEndPoint.Port);
+        (string host, int port) = PublicAddress is { } learnt ? (learnt.Item1, learnt.Item2) : (LocalHost(towards), _sender.Transport.LocalEndPoint.Port);
         SipUri uri = SipUri.Create(host, _options.Identity.UnescapedUser, port, uriParams);
         return new SipNameAddress(uri, _options.DisplayName is null ? null : SipNameAddress.Quote(_options.DisplayName), headerParameters);
     }
@@ -124,7 +130,8 @@ internal sealed class SipRequestFactory
     /// <summary>A response to <paramref name="request"/>; dialog-creating responses copy Record-Route (RFC 3261 12.1.1).</summary>
     public SipResponse CreateResponse(SipRequest request, int statusCode, string? toTag, EndPoint remote, bool withContact, SipBody? body = null)
     {
-        SipResponse response = SipTransactionMessages.CreateResponse(request, statusCode, statusCode == 100 ? null : toTag);
+        // RFC 3261 8.2.6.2: every response but 100 carries a To tag (added only when the request had none).
+        SipResponse response = SipTransactionMessages.CreateResponse(request, statusCode, statusCode == 100 ? null : toTag ?? SipTransactionMessages.NewTag());
         if (withContact)
         {
             foreach (string rr in request.GetHeaders(SipHeaderNames.RecordRoute))

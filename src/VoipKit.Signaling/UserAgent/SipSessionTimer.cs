@@ -22,12 +22,20 @@ internal sealed class SipSessionTimer
         _expire = expire;
     }
 
+    /// <summary>RFC 4028's floor for any session interval.</summary>
+    public static TimeSpan MinimumInterval { get; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>A day: longer sessions are refreshed daily anyway.</summary>
+    public static TimeSpan MaximumInterval { get; } = TimeSpan.FromDays(1);
+
     public TimeSpan? Interval { get; private set; }
 
     public bool WeRefresh { get; private set; }
 
     public void Start(TimeSpan interval, bool weRefresh)
     {
+        // A peer's absurd value neither makes a refresh storm nor overflows a timer.
+        interval = interval < MinimumInterval ? MinimumInterval : interval > MaximumInterval ? MaximumInterval : interval;
         lock (_gate)
         {
             if (_disposed)
@@ -38,6 +46,22 @@ internal sealed class SipSessionTimer
             Interval = interval;
             WeRefresh = weRefresh;
             TimeSpan due = weRefresh ? interval / 2 : interval - TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(32).Ticks, interval.Ticks / 3));
+            _timer?.Dispose();
+            _timer = _time.CreateTimer(static s => ((SipSessionTimer)s!).Fire(), this, due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The refresh failed for a reason that does not end the session: try again shortly, before the peer's expiry.</summary>
+    public void RetryRefresh()
+    {
+        lock (_gate)
+        {
+            if (_disposed || Interval is not { } interval || !WeRefresh)
+            {
+                return;
+            }
+
+            TimeSpan due = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, interval.Ticks / 8));
             _timer?.Dispose();
             _timer = _time.CreateTimer(static s => ((SipSessionTimer)s!).Fire(), this, due, Timeout.InfiniteTimeSpan);
         }
@@ -86,7 +110,8 @@ internal sealed class SipSessionTimer
         bool uacSupports = Contains(request.Supported, "timer") || Contains(request.Require, "timer");
         if (asked is not null && asked.Seconds < options.MinSessionExpires.TotalSeconds)
         {
-            return new SessionAnswer(422, null, null);
+            // Section 9: 422 only to a UAC that supports timers; for any other, raise it to our Min-SE and refresh ourselves.
+            return uacSupports ? new SessionAnswer(422, null, null) : new SessionAnswer(200, options.MinSessionExpires, "uas");
         }
 
         if (asked is null)
@@ -97,7 +122,7 @@ internal sealed class SipSessionTimer
                 : new SessionAnswer(200, options.SessionExpires, uacSupports ? "uac" : "uas");
         }
 
-        TimeSpan granted = TimeSpan.FromSeconds(asked.Seconds);
+        TimeSpan granted = TimeSpan.FromSeconds(Math.Min(asked.Seconds, MaximumInterval.TotalSeconds));
         if (options.SessionExpires > TimeSpan.Zero && options.SessionExpires < granted)
         {
             // We may shorten it, never below the Min-SE the request carried (section 9).

@@ -129,7 +129,10 @@ public sealed partial class SipUserAgent : IAsyncDisposable
     /// <summary>Calls <paramref name="target"/>: INVITE, then CANCEL when <paramref name="cancellationToken"/> fires before the answer.</summary>
     /// <param name="target">Who to call.</param>
     /// <param name="offer">The offer (normally SDP), or null to let the callee offer in its 200.</param>
-    /// <param name="onProvisional">Called with each provisional response (180 Ringing, 183 with early media...).</param>
+    /// <param name="onProvisional">
+    /// Called with each provisional response (180 Ringing, 183 with early media...), in order, on the thread that received
+    /// it: keep it short and never block in it.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call while it rings: CANCEL is sent and the task throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>The outcome; on success the confirmed dialog, already acknowledged.</returns>
     public Task<SipCallResult> InviteAsync(SipUri target, SipBody? offer, Action<SipResponse>? onProvisional = null, CancellationToken cancellationToken = default)
@@ -207,52 +210,58 @@ public sealed partial class SipUserAgent : IAsyncDisposable
             return;
         }
 
-        await _shutdown.CancelAsync().ConfigureAwait(false);
-        SipIncomingCall[] pending;
-        SipDialog[] dialogs;
-        lock (_gate)
+        try
         {
-            pending = [.. _incoming.Values];
-            dialogs = [.. _dialogs.Values];
-        }
-
-        SipRegistration[] registrations;
-        lock (_gate)
-        {
-            registrations = [.. _registrations];
-        }
-
-        foreach (SipRegistration registration in registrations)
-        {
-            await registration.DisposeAsync().ConfigureAwait(false);
-        }
-
-        foreach (SipIncomingCall call in pending)
-        {
-            call.Abandon(480);
-        }
-
-        if (previous == 1)
-        {
-            foreach (SipDialog dialog in dialogs)
+            SipIncomingCall[] pending;
+            SipDialog[] dialogs;
+            SipRegistration[] registrations;
+            lock (_gate)
             {
-                if (dialog.End(new SipDialogEnd(SipDialogEndReason.Shutdown)))
+                pending = [.. _incoming.Values];
+                dialogs = [.. _dialogs.Values];
+                registrations = [.. _registrations];
+            }
+
+            foreach (SipRegistration registration in registrations)
+            {
+                await registration.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (SipIncomingCall call in pending)
+            {
+                call.Abandon(480);
+            }
+
+            if (previous == 1)
+            {
+                foreach (SipDialog dialog in dialogs)
                 {
-                    // Hand the BYE to the transport; its response is not awaited.
-                    _ = dialog.SendAsync(SipMethods.Bye, null, CancellationToken.None, allowTerminated: true);
+                    if (dialog.End(new SipDialogEnd(SipDialogEndReason.Shutdown)))
+                    {
+                        // Hand the BYE to the transport; its response is not awaited.
+                        _ = dialog.SendAsync(SipMethods.Bye, null, CancellationToken.None, allowTerminated: true);
+                    }
                 }
             }
-        }
 
-        Layer.Dispose();
-        if (previous == 1)
+            // Last: application callbacks registered on the handlers' token run here and may throw.
+            await _shutdown.CancelAsync().ConfigureAwait(false);
+        }
+        finally
         {
-            await _sender.Transport.DisposeAsync().ConfigureAwait(false);
-        }
+            Layer.Dispose();
+            if (previous == 1)
+            {
+                await _sender.Transport.DisposeAsync().ConfigureAwait(false);
+            }
 
-        _shutdown.Dispose();
-        Metrics.Dispose();
+            _shutdown.Dispose();
+            Metrics.Dispose();
+        }
     }
+
+    /// <summary>Unanswered incoming calls beyond this get 503: they hold transactions for up to IncomingCallTimeout.</summary>
+    internal const int MaxPendingIncomingCalls = 256;
 
     internal static string DialogKey(string callId, string localTag, string remoteTag) => callId + "|" + localTag + "|" + remoteTag;
 
@@ -481,9 +490,25 @@ public sealed partial class SipUserAgent : IAsyncDisposable
         }
 
         var call = new SipIncomingCall(this, transaction);
+        bool full;
         lock (_gate)
         {
-            _incoming[transaction] = call;
+            full = _incoming.Count >= MaxPendingIncomingCalls;
+            if (!full)
+            {
+                _incoming[transaction] = call;
+            }
+        }
+
+        if (full)
+        {
+            // A flood of INVITEs must not fill the transaction table that BYEs and refreshes need.
+            SipResponse busy = Factory.CreateResponse(invite, 503, null, transaction.RemoteEndPoint, withContact: false);
+            busy.AddHeader(SipHeaderNames.RetryAfter, "10");
+            transaction.SendResponse(busy);
+            Metrics.CallReceived("refused");
+            call.Dispose();
+            return;
         }
 
         ITimer unanswered = Time.CreateTimer(static s => ((SipIncomingCall)s!).Abandon(480), call, Options.IncomingCallTimeout, Timeout.InfiniteTimeSpan);
@@ -507,6 +532,8 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
     private async Task RunIncomingCallAsync(Func<SipIncomingCall, CancellationToken, ValueTask> handler, SipIncomingCall call)
     {
+        // Off the transport's receive loop: the application's handler may block or take its time.
+        await Task.Yield();
         try
         {
             await handler(call, _shutdown.Token).ConfigureAwait(false);
@@ -535,6 +562,11 @@ public sealed partial class SipUserAgent : IAsyncDisposable
         if (call is not null)
         {
             call.OnCancel();
+        }
+        else if (invite.Request.To?.Tag is { } toTag && FindDialog(invite.Request.CallId, toTag, invite.Request.From?.Tag) is { } dialog &&
+            dialog.Server.OnCancel(invite))
+        {
+            // A re-INVITE of the peer, cancelled: answered 487 and its offer handler told.
         }
         else if (invite.IsPending)
         {

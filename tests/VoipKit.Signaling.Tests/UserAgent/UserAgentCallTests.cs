@@ -108,10 +108,29 @@ public sealed class UserAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Agent_without_a_handler_answers_480()
+    public async Task Agent_without_a_handler_answers_480_with_a_to_tag()
     {
         SipCallResult result = await _net.Run(_alice.InviteAsync(BobUri, SipBody.Sdp(OfferSdp)));
         Assert.Equal(480, result.StatusCode);
+        Assert.NotNull(result.Response!.To!.Tag); // RFC 3261 8.2.6.2
+    }
+
+    [Fact]
+    public async Task Cancelled_does_not_fire_for_an_answered_call()
+    {
+        var accepted = new TaskCompletionSource<SipIncomingCall>();
+        _bob.IncomingCall = async (call, ct) =>
+        {
+            await call.AcceptAsync(SipBody.Sdp(AnswerSdp), ct);
+            accepted.SetResult(call);
+        };
+
+        SipCallResult result = await _net.Run(_alice.InviteAsync(BobUri, SipBody.Sdp(OfferSdp)));
+        SipIncomingCall incoming = await _net.Run(accepted.Task);
+        await _net.Advance(TimeSpan.FromSeconds(40)); // past timer L, when the INVITE transaction ends
+
+        Assert.True(result.Succeeded);
+        Assert.False(incoming.Cancelled.IsCancellationRequested);
     }
 
     [Fact]
@@ -241,6 +260,7 @@ public sealed class UserAgentCallTests : IAsyncLifetime
     {
         SipResponse response = await _net.Run(_alice.OptionsAsync(BobUri));
         Assert.Equal(200, response.StatusCode);
+        Assert.NotNull(response.To!.Tag);
         Assert.Contains("UPDATE", response.GetHeader(SipHeaderNames.Allow), StringComparison.Ordinal);
         Assert.Contains("timer", response.Supported);
     }

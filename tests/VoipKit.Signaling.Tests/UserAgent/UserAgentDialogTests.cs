@@ -193,6 +193,53 @@ public sealed class UserAgentDialogTests : IAsyncDisposable
         }
     }
 
+    [Fact]
+    public async Task Peer_that_cancels_its_reinvite_leaves_the_session_unchanged()
+    {
+        (SipDialog alice, SipDialog bob) = await Connect();
+        bob.OfferReceived = async (_, ct) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), _net.Time, ct); // a slow application, told of the CANCEL
+            return SipBody.Sdp(HeldAnswer);
+        };
+        using var giveUp = new CancellationTokenSource();
+        Task<SipResponse> reinvite = alice.ReinviteAsync(SipBody.Sdp(Hold), giveUp.Token);
+        await _net.Advance(TimeSpan.FromSeconds(1));
+
+        giveUp.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _net.Run(reinvite));
+        await _net.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Single(_net.Requests(SipMethods.Cancel));
+        Assert.Contains(_net.Responses(487), r => r.CSeq!.Value.Method == SipMethods.Invite);
+        Assert.Equal(Offer, alice.LocalBody!.ToString());
+        Assert.Equal(Answer, alice.RemoteBody!.ToString());
+        Assert.Equal(Offer, bob.RemoteBody!.ToString());
+        Assert.Equal(Answer, bob.LocalBody!.ToString());
+        bob.OfferReceived = null;
+        Assert.Equal(200, (await _net.Run(alice.ReinviteAsync())).StatusCode); // the dialog still works both ways
+        SipResponse? bye = await _net.Run(bob.ByeAsync());
+        Assert.Equal(200, bye!.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_tiny_session_interval_from_the_peer_is_raised_to_the_rfc_minimum()
+    {
+        _net.Rewrite = (_, _, m) =>
+        {
+            if (m is SipResponse { StatusCode: 200 } r && r.CSeq?.Method == SipMethods.Invite)
+            {
+                r.SetHeader(SipHeaderNames.SessionExpires, "2;refresher=uac");
+            }
+        };
+        (SipDialog alice, _) = await Connect(o => o with { SessionExpires = TimeSpan.FromSeconds(90) });
+
+        await _net.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(TimeSpan.FromSeconds(90), alice.SessionInterval);
+        Assert.Empty(_net.Requests(SipMethods.Update));
+    }
+
     private DateTimeOffset _connectedAt;
 
     private async Task<(SipDialog Alice, SipDialog Bob)> Connect(

@@ -138,7 +138,7 @@ public sealed class UserAgentRegistrationTests : IAsyncDisposable
         registration.StateChanged += (_, s) => states.Add(s);
         FailuresToInject = 2;
 
-        await _net.Advance(TimeSpan.FromSeconds(50)); // refresh at 30 s fails twice, backoff 2-4 s then 4-8 s
+        await _net.Advance(TimeSpan.FromSeconds(70)); // refresh at 30 s fails twice, backoff 4-8 s then 8-16 s (RFC 5626 4.5)
 
         Assert.Equal(SipRegistrationState.Registered, registration.State);
         Assert.Equal(2, _net.Responses(503).Count());
@@ -214,6 +214,18 @@ public sealed class UserAgentRegistrationTests : IAsyncDisposable
         Assert.Equal(200, options.StatusCode);
     }
 
+    [Fact]
+    public async Task A_200_granting_zero_seconds_does_not_make_a_register_storm()
+    {
+        MaxExpires = 0;
+        SipUserAgent alice = await StartAgent(null);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => _net.Run(alice.RegisterAsync(new SipRegistrationOptions { Registrar = RegistrarUri, RetryBase = TimeSpan.FromSeconds(30) })));
+        await _net.Advance(TimeSpan.FromSeconds(20));
+
+        Assert.Single(_net.Requests(SipMethods.Register));
+    }
+
     private async Task<SipUserAgent> StartAgent(SipCredentials? credentials)
     {
         _registrar = new InMemorySipTransport(_net, RegistrarEndPoint, OnRegistrarMessage);
@@ -287,6 +299,10 @@ public sealed class UserAgentRegistrationTests : IAsyncDisposable
         {
             SipNameAddress contact = request.Contacts[0];
             registered.AddHeader(SipHeaderNames.Contact, "<" + contact.Uri + ">;expires=" + granted.ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            registered.AddHeader(SipHeaderNames.Expires, "0");
         }
 
         return registered;
