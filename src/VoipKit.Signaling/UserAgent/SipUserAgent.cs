@@ -472,6 +472,13 @@ public sealed partial class SipUserAgent : IAsyncDisposable
     private void OnNewInvite(SipServerInviteTransaction transaction)
     {
         SipRequest invite = transaction.Request;
+        if (invite.RequestUri.UnescapedUser is { } user && Options.Identity.UnescapedUser is { } us && user != us)
+        {
+            Respond(transaction, 404); // RFC 3261 8.2.2.1: not for us (a scanner, or a stale binding of someone else)
+            Metrics.CallReceived("refused");
+            return;
+        }
+
         SipSessionTimer.SessionAnswer session = SipSessionTimer.Answer(invite, Options);
         if (session.StatusCode == 422)
         {

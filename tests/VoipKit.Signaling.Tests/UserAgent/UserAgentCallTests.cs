@@ -134,6 +134,14 @@ public sealed class UserAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invite_for_another_user_gets_404()
+    {
+        _bob.IncomingCall = (_, _) => throw new InvalidOperationException("must not ring");
+        SipCallResult result = await _net.Run(_alice.InviteAsync(SipUri.Parse("sip:carol@" + _bob.LocalEndPoint), SipBody.Sdp(OfferSdp)));
+        Assert.Equal(404, result.StatusCode);
+    }
+
+    [Fact]
     public async Task Handler_that_throws_answers_500()
     {
         _bob.IncomingCall = (_, _) => throw new InvalidOperationException("application bug");
