@@ -34,8 +34,8 @@ public sealed partial class SipUserAgent : IAsyncDisposable
     private readonly Func<SipMessageHandler, ISipTransport> _transportFactory;
     private readonly SipTransportSender _sender = new();
     private readonly Dictionary<string, SipDialog> _dialogs = new(StringComparer.Ordinal);
-    private readonly Dictionary<SipServerInviteTransaction, SipIncomingCall> _incoming = [];
     private readonly HashSet<SipRegistration> _registrations = [];
+    private readonly SipUserAgentServer _server;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _shutdown = new();
     private int _state; // 0 created, 1 started, 2 disposed
@@ -60,10 +60,11 @@ public sealed partial class SipUserAgent : IAsyncDisposable
         _transportFactory = transportFactory ?? CreateTransport;
         Layer = new SipTransactionLayer(_sender, Time, options.Transactions, options.LoggerFactory?.CreateLogger<SipTransactionLayer>())
         {
-            RequestReceived = OnRequest,
-            CancelReceived = OnCancel,
-            UnmatchedMessage = OnUnmatched,
         };
+        _server = new SipUserAgentServer(this);
+        Layer.RequestReceived = _server.OnRequest;
+        Layer.CancelReceived = _server.OnCancel;
+        Layer.UnmatchedMessage = _server.OnUnmatched;
         Factory = new SipRequestFactory(options, _sender);
         Metrics = new SipUserAgentMetrics(() => Dialogs.Count, () => Layer.Count);
         Digest = options.Credentials is { } credentials ? new SipDigestClient(credentials) : null;
@@ -110,6 +111,8 @@ public sealed partial class SipUserAgent : IAsyncDisposable
     internal SipUserAgentMetrics Metrics { get; }
 
     internal IReadOnlyList<SipNameAddress> OutboundRoutes { get; }
+
+    internal CancellationToken ShutdownToken => _shutdown.Token;
 
     /// <summary>Opens the transport and starts receiving.</summary>
     /// <param name="cancellationToken">Stops starting.</param>
@@ -217,7 +220,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
             SipRegistration[] registrations;
             lock (_gate)
             {
-                pending = [.. _incoming.Values];
+                pending = _server.PendingCalls();
                 dialogs = [.. _dialogs.Values];
                 registrations = [.. _registrations];
             }
@@ -259,9 +262,6 @@ public sealed partial class SipUserAgent : IAsyncDisposable
             Metrics.Dispose();
         }
     }
-
-    /// <summary>Unanswered incoming calls beyond this get 503: they hold transactions for up to IncomingCallTimeout.</summary>
-    internal const int MaxPendingIncomingCalls = 256;
 
     internal static string DialogKey(string callId, string localTag, string remoteTag) => callId + "|" + localTag + "|" + remoteTag;
 
@@ -387,7 +387,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private SipDialog? FindDialog(string? callId, string? localTag, string? remoteTag)
+    internal SipDialog? FindDialog(string? callId, string? localTag, string? remoteTag)
     {
         if (callId is null || localTag is null)
         {
@@ -399,210 +399,6 @@ public sealed partial class SipUserAgent : IAsyncDisposable
             return _dialogs.GetValueOrDefault(DialogKey(callId, localTag, remoteTag ?? string.Empty));
         }
     }
-
-    private void OnRequest(SipServerTransaction transaction)
-    {
-        SipRequest request = transaction.Request;
-        if (!request.RequestUri.IsSip)
-        {
-            Respond(transaction, 416);
-            return;
-        }
-
-        if (UnsupportedExtensions(request) is { } unsupported)
-        {
-            SipResponse bad = Factory.CreateResponse(request, 420, null, transaction.RemoteEndPoint, withContact: false);
-            bad.AddHeader(SipHeaderNames.Unsupported, unsupported);
-            transaction.SendResponse(bad);
-            return;
-        }
-
-        if (request.To?.Tag is { } toTag)
-        {
-            if (FindDialog(request.CallId, toTag, request.From?.Tag) is { } dialog)
-            {
-                dialog.Server.OnRequest(transaction);
-            }
-            else
-            {
-                Respond(transaction, 481);
-            }
-
-            return;
-        }
-
-        switch (request.Method)
-        {
-            case SipMethods.Invite:
-                OnNewInvite((SipServerInviteTransaction)transaction);
-                break;
-            case SipMethods.Options:
-                SipResponse ok = Factory.CreateResponse(request, 200, null, transaction.RemoteEndPoint, withContact: true);
-                ok.AddHeader("Accept", SipBody.SdpContentType);
-                transaction.SendResponse(ok);
-                break;
-            case SipMethods.Bye or SipMethods.Update or SipMethods.Prack or SipMethods.Info:
-                Respond(transaction, 481);
-                break;
-            default:
-                Respond(transaction, 405);
-                break;
-        }
-    }
-
-    private static string? UnsupportedExtensions(SipRequest request)
-    {
-        if (request.Method is SipMethods.Ack or SipMethods.Cancel)
-        {
-            return null;
-        }
-
-        List<string>? unknown = null;
-        foreach (string option in request.Require)
-        {
-            if (!option.Equals("timer", StringComparison.OrdinalIgnoreCase))
-            {
-                (unknown ??= []).Add(option);
-            }
-        }
-
-        return unknown is null ? null : string.Join(", ", unknown);
-    }
-
-    private void OnNewInvite(SipServerInviteTransaction transaction)
-    {
-        SipRequest invite = transaction.Request;
-        if (invite.RequestUri.UnescapedUser is { } user && Options.Identity.UnescapedUser is { } us && user != us)
-        {
-            Respond(transaction, 404); // RFC 3261 8.2.2.1: not for us (a scanner, or a stale binding of someone else)
-            Metrics.CallReceived("refused");
-            return;
-        }
-
-        SipSessionTimer.SessionAnswer session = SipSessionTimer.Answer(invite, Options);
-        if (session.StatusCode == 422)
-        {
-            SipResponse tooSmall = Factory.CreateResponse(invite, 422, null, transaction.RemoteEndPoint, withContact: false);
-            tooSmall.AddHeader(SipHeaderNames.MinSE, SipSessionTimer.Seconds(Options.MinSessionExpires));
-            transaction.SendResponse(tooSmall);
-            return;
-        }
-
-        Func<SipIncomingCall, CancellationToken, ValueTask>? handler = IncomingCall;
-        if (handler is null)
-        {
-            Respond(transaction, 480);
-            Metrics.CallReceived("refused");
-            return;
-        }
-
-        var call = new SipIncomingCall(this, transaction);
-        bool full;
-        lock (_gate)
-        {
-            full = _incoming.Count >= MaxPendingIncomingCalls;
-            if (!full)
-            {
-                _incoming[transaction] = call;
-            }
-        }
-
-        if (full)
-        {
-            // A flood of INVITEs must not fill the transaction table that BYEs and refreshes need.
-            SipResponse busy = Factory.CreateResponse(invite, 503, null, transaction.RemoteEndPoint, withContact: false);
-            busy.AddHeader(SipHeaderNames.RetryAfter, "10");
-            transaction.SendResponse(busy);
-            Metrics.CallReceived("refused");
-            call.Dispose();
-            return;
-        }
-
-        ITimer unanswered = Time.CreateTimer(static s => ((SipIncomingCall)s!).Abandon(480), call, Options.IncomingCallTimeout, Timeout.InfiniteTimeSpan);
-        _ = transaction.Completion.ContinueWith(_ => unanswered.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
-        _ = transaction.Completion.ContinueWith(
-            (_, state) => ((SipUserAgent)state!).ForgetIncoming(transaction), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        _ = RunIncomingCallAsync(handler, call);
-    }
-
-    private void ForgetIncoming(SipServerInviteTransaction transaction)
-    {
-        SipIncomingCall? call;
-        lock (_gate)
-        {
-            _incoming.Remove(transaction, out call);
-        }
-
-        call?.Abandon(500); // no-op when answered; the transaction is over either way
-    }
-
-    private async Task RunIncomingCallAsync(Func<SipIncomingCall, CancellationToken, ValueTask> handler, SipIncomingCall call)
-    {
-        // Off the transport's receive loop: the application's handler may block or take its time.
-        await Task.Yield();
-        try
-        {
-            await handler(call, _shutdown.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (call.Cancelled.IsCancellationRequested || _shutdown.IsCancellationRequested)
-        {
-            // The caller cancelled or we are shutting down: the call was answered 487/480 already.
-        }
-#pragma warning disable CA1031 // Application code: logged, and the call gets a 500 if it is still unanswered.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            LogIncomingHandlerFailed(Logger, call.Request.CallId, ex);
-            call.Abandon(500);
-        }
-    }
-
-    private void OnCancel(SipServerInviteTransaction invite, SipRequest cancel)
-    {
-        SipIncomingCall? call;
-        lock (_gate)
-        {
-            call = _incoming.GetValueOrDefault(invite);
-        }
-
-        if (call is not null)
-        {
-            call.OnCancel();
-        }
-        else if (invite.Request.To?.Tag is { } toTag && FindDialog(invite.Request.CallId, toTag, invite.Request.From?.Tag) is { } dialog &&
-            dialog.Server.OnCancel(invite))
-        {
-            // A re-INVITE of the peer, cancelled: answered 487 and its offer handler told.
-        }
-        else if (invite.IsPending)
-        {
-            try
-            {
-                invite.Respond(487);
-            }
-            catch (InvalidOperationException)
-            {
-                // Answered meanwhile: the CANCEL has no effect (RFC 3261 9.2).
-            }
-        }
-    }
-
-    private void OnUnmatched(SipMessage message, EndPoint source)
-    {
-        if (message is SipRequest { Method: SipMethods.Ack } ack)
-        {
-            FindDialog(ack.CallId, ack.To?.Tag, ack.From?.Tag)?.Server.OnAck(ack);
-        }
-        else if (message is SipResponse { StatusCode: >= 200 and < 300 } ok && ok.CSeq?.Method == SipMethods.Invite)
-        {
-            // A 2xx retransmission after the INVITE transaction ended: our ACK was lost.
-            FindDialog(ok.CallId, ok.From?.Tag, ok.To?.Tag)?.OnInvite2xxRetransmission(ok);
-        }
-    }
-
-    private void Respond(SipServerTransaction transaction, int statusCode) =>
-        transaction.SendResponse(Factory.CreateResponse(transaction.Request, statusCode, null, transaction.RemoteEndPoint, withContact: false));
 
     private async Task SendDirectAsync(SipMessage message, EndPoint destination)
     {
@@ -619,9 +415,6 @@ public sealed partial class SipUserAgent : IAsyncDisposable
             LogSendFailed(Logger, destination, ex);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The incoming-call handler failed for call {CallId}; answered 500")]
-    private static partial void LogIncomingHandlerFailed(ILogger logger, string? callId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A {Method} got {Status} and could not be authorized: {Result}")]
     private static partial void LogNotAuthorized(ILogger logger, string method, int status, SipDigestAuthorizeResult result);
