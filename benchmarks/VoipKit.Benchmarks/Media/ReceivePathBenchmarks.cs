@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using VoipKit.Audio;
 using VoipKit.Crypto;
-using VoipKit.Media.Codecs;
 using VoipKit.Media.Jitter;
 using VoipKit.Media.Rtp;
 
@@ -16,7 +15,7 @@ namespace VoipKit.Benchmarks.Media;
 [MemoryDiagnoser]
 public class ReceivePathBenchmarks
 {
-    private readonly byte[][] _payloads = new byte[50][];
+    private byte[][] _payloads = [];
     private readonly byte[] _packet = new byte[1500];
     private readonly short[] _frame = new short[AudioFormat.SamplesPerFrame];
     private SrtpContext _sender = null!;
@@ -29,17 +28,7 @@ public class ReceivePathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var speech = new SpeechLikeSource(1);
-        speech.StartAsync().AsTask().GetAwaiter().GetResult();
-        using var enc = new OpusAudioEncoder();
-        short[] pcm = new short[AudioFormat.SamplesPerFrame];
-        byte[] buf = new byte[OpusAudioEncoder.MaxPacketBytes];
-        for (int i = 0; i < _payloads.Length; i++)
-        {
-            speech.Read(pcm);
-            _payloads[i] = buf[..enc.Encode(pcm, buf)];
-        }
-
+        _payloads = BenchmarkSpeech.OpusPayloads(50);
         byte[] key = new byte[16], salt = new byte[12];
         _sender = new SrtpContext(SrtpProtectionProfile.AeadAes128Gcm, key, salt);
         _receiver = new SrtpContext(SrtpProtectionProfile.AeadAes128Gcm, key, salt);

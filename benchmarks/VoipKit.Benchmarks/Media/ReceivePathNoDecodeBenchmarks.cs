@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using VoipKit.Audio;
 using VoipKit.Crypto;
-using VoipKit.Media.Codecs;
 using VoipKit.Media.Jitter;
 using VoipKit.Media.Rtp;
 
@@ -21,7 +20,7 @@ public class ReceivePathNoDecodeBenchmarks
     private const int PoolSize = 16384;
     private const int Stride = 256;
 
-    private readonly byte[][] _payloads = new byte[50][];
+    private byte[][] _payloads = [];
     private readonly byte[] _pool = new byte[PoolSize * Stride];
     private readonly int[] _poolLengths = new int[PoolSize];
     private readonly byte[] _frame = new byte[1500];
@@ -38,17 +37,7 @@ public class ReceivePathNoDecodeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var speech = new SpeechLikeSource(1);
-        speech.StartAsync().AsTask().GetAwaiter().GetResult();
-        using var enc = new OpusAudioEncoder();
-        short[] pcm = new short[AudioFormat.SamplesPerFrame];
-        byte[] buf = new byte[OpusAudioEncoder.MaxPacketBytes];
-        for (int i = 0; i < _payloads.Length; i++)
-        {
-            speech.Read(pcm);
-            _payloads[i] = buf[..enc.Encode(pcm, buf)];
-        }
-
+        _payloads = BenchmarkSpeech.OpusPayloads(50);
         byte[] key = new byte[16], salt = new byte[12];
         _sender = new SrtpContext(SrtpProtectionProfile.AeadAes128Gcm, key, salt);
         _receiver = new SrtpContext(SrtpProtectionProfile.AeadAes128Gcm, key, salt);
