@@ -16,6 +16,7 @@ public static class FuzzTargets
         ["rtcp"] = Rtcp,
         ["sip"] = SipMessageTarget.Run,
         ["sdp"] = SdpTarget.Run,
+        ["digest"] = SipDigestTarget.Run,
         ["wav"] = Wav,
     };
 
