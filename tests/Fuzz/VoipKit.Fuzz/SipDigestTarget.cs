@@ -35,6 +35,11 @@ internal static class SipDigestTarget
             }
         }
 
+        if (text.AsSpan().ContainsAnyInRange('\0', '\u0008') || text.AsSpan().ContainsAnyInRange('\u000A', '\u001F') || text.Contains('\u007F', StringComparison.Ordinal))
+        {
+            return; // SipHeader refuses control characters (header injection) before any of this could see them
+        }
+
         var request = new SipRequest(SipMethods.Register, SipUri.Parse("sip:voipkit.test"));
         request.AddHeader(SipHeaderNames.CSeq, "1 REGISTER");
         request.AddHeader(SipHeaderNames.Authorization, text);
