@@ -18,6 +18,18 @@ internal abstract class SipServerTransaction : SipTransaction
     private protected SipResponse? FinalResponse { get; set; }
 
     /// <summary>Whether a final response has been sent.</summary>
+    /// <summary>The To tag this side answered with (from its last provisional or final response), or null.</summary>
+    public string? ResponseToTag
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return (FinalResponse ?? LastProvisional)?.To?.Tag;
+            }
+        }
+    }
+
     public bool HasFinalResponse
     {
         get

@@ -290,7 +290,8 @@ internal sealed partial class SipTransactionLayer : IDisposable
             return;
         }
 
-        string? toTag = invite.Request.To?.Tag;
+        // RFC 3261 9.2: the 200 to CANCEL SHOULD carry the To tag of our responses to the INVITE (a 180's, say).
+        string? toTag = invite.Request.To?.Tag ?? invite.ResponseToTag;
         cancelTx.Respond(200, toTag);
         if (!invite.IsPending)
         {

@@ -22,6 +22,7 @@ public sealed partial class SipDialog
     private (SipRequest Ack, IPEndPoint Destination)? _lastAck;
     private bool _localOfferPending;
     private bool _offerInFlight;
+    private TimeSpan? _peerMinSe;
 
     internal SipDialog(
         SipUserAgent ua,
@@ -379,7 +380,7 @@ public sealed partial class SipDialog
                         method,
                         offer,
                         cancellationToken,
-                        decorate: r => SipSessionTimer.AddRequestHeaders(r, _ua.Options, interval)).ConfigureAwait(false);
+                        decorate: r => SipSessionTimer.AddRequestHeaders(r, _ua.Options, interval, _peerMinSe)).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -395,6 +396,7 @@ public sealed partial class SipDialog
                 if (response.StatusCode == 422 && response.MinSE is { } minSe && attempt < 3 && !cancellationToken.IsCancellationRequested)
                 {
                     interval = TimeSpan.FromSeconds(minSe); // RFC 4028 7.4: again with the interval the peer asks for
+                    _peerMinSe = interval > _peerMinSe ? interval : _peerMinSe ?? interval;
                     continue;
                 }
 

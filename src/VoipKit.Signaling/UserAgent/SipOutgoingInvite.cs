@@ -47,7 +47,7 @@ internal sealed partial class SipOutgoingInvite
             IPEndPoint destination = await _ua.ResolveAsync(hop, cancellationToken).ConfigureAwait(false);
             SipRequest invite = _ua.Factory.Create(
                 SipMethods.Invite, _target, _local, _to, _callId, _cseq, _ua.OutboundRoutes, destination, withContact: true, _offer);
-            SipSessionTimer.AddRequestHeaders(invite, _ua.Options, sessionInterval);
+            SipSessionTimer.AddRequestHeaders(invite, _ua.Options, sessionInterval, sessionInterval);
             if (challenge is not null && !_ua.TryAuthorize(previous!, invite, challenge))
             {
                 return Failed(challenge);

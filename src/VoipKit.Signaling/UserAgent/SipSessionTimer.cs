@@ -88,7 +88,11 @@ internal sealed class SipSessionTimer
     }
 
     /// <summary>Adds the UAC's Session-Expires, Min-SE and Supported: timer to an INVITE or UPDATE.</summary>
-    public static void AddRequestHeaders(SipRequest request, SipUserAgentOptions options, TimeSpan? interval = null)
+    /// <remarks>
+    /// <paramref name="peerMinSe"/> is the largest Min-SE a 422 asked for in this session: RFC 4028 7.4 has every later
+    /// request carry it.
+    /// </remarks>
+    public static void AddRequestHeaders(SipRequest request, SipUserAgentOptions options, TimeSpan? interval = null, TimeSpan? peerMinSe = null)
     {
         TimeSpan se = interval ?? options.SessionExpires;
         if (se <= TimeSpan.Zero)
@@ -96,8 +100,9 @@ internal sealed class SipSessionTimer
             return;
         }
 
-        request.SetHeader(SipHeaderNames.SessionExpires, Seconds(se));
-        request.SetHeader(SipHeaderNames.MinSE, Seconds(options.MinSessionExpires));
+        TimeSpan minSe = peerMinSe is { } asked && asked > options.MinSessionExpires ? asked : options.MinSessionExpires;
+        request.SetHeader(SipHeaderNames.SessionExpires, Seconds(se > minSe ? se : minSe));
+        request.SetHeader(SipHeaderNames.MinSE, Seconds(minSe));
     }
 
     /// <summary>

@@ -25,6 +25,24 @@ internal sealed partial class SipUserAgentServer
         _ua = ua;
     }
 
+    /// <summary>A new INVITE with the From tag, Call-ID and CSeq of a call still ringing here, but another branch.</summary>
+    private bool IsMerged(SipRequest invite)
+    {
+        lock (_gate)
+        {
+            foreach (SipIncomingCall call in _incoming.Values)
+            {
+                SipRequest other = call.Request;
+                if (other.CallId == invite.CallId && other.From?.Tag == invite.From?.Tag && other.CSeq?.Number == invite.CSeq?.Number)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     public SipIncomingCall[] PendingCalls()
     {
         lock (_gate)
@@ -118,6 +136,12 @@ internal sealed partial class SipUserAgentServer
             SipResponse tooSmall = _ua.Factory.CreateResponse(invite, 422, null, transaction.RemoteEndPoint, withContact: false);
             tooSmall.AddHeader(SipHeaderNames.MinSE, SipSessionTimer.Seconds(_ua.Options.MinSessionExpires));
             transaction.SendResponse(tooSmall);
+            return;
+        }
+
+        if (IsMerged(invite))
+        {
+            Respond(transaction, 482); // RFC 3261 8.2.2.2: the same INVITE reached us over another path
             return;
         }
 

@@ -142,6 +142,59 @@ public sealed class UserAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_same_invite_over_a_second_path_gets_482_and_rings_once()
+    {
+        int rings = 0;
+        _bob.IncomingCall = (call, _) =>
+        {
+            Interlocked.Increment(ref rings);
+            call.Ring();
+            return ValueTask.CompletedTask;
+        };
+        _net.Rewrite = (from, to, m) =>
+        {
+            if (m is SipRequest { Method: SipMethods.Invite } invite && !invite.GetHeader(SipHeaderNames.Via)!.Contains("forked", StringComparison.Ordinal))
+            {
+                // A forking proxy would deliver a copy with its own branch: inject it beside the original.
+                var copy = (SipRequest)SipMessage.Parse(invite.ToArray());
+                copy.SetHeader(SipHeaderNames.Via, copy.GetHeader(SipHeaderNames.Via)!.Replace("branch=z9hG4bK", "branch=z9hG4bKforked", StringComparison.Ordinal));
+                _net.Send(from, to, copy);
+            }
+        };
+
+        Task<SipCallResult> invite = _alice.InviteAsync(BobUri, SipBody.Sdp(OfferSdp));
+        await _net.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(1, rings);
+        Assert.Single(_net.Responses(482)); // whichever copy came second (here the injected one arrives first)
+    }
+
+    [Fact]
+    public async Task The_200_to_cancel_carries_the_to_tag_of_the_ringing()
+    {
+        _bob.IncomingCall = (call, _) =>
+        {
+            call.Ring();
+            return ValueTask.CompletedTask;
+        };
+        using var cts = new CancellationTokenSource();
+        Task<SipCallResult> invite = _alice.InviteAsync(BobUri, SipBody.Sdp(OfferSdp), r =>
+        {
+            if (r.StatusCode == 180)
+            {
+                cts.Cancel();
+            }
+        }, cts.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _net.Run(invite));
+
+        string? ringingTag = _net.Responses(180).Single().To!.Tag;
+        Assert.NotNull(ringingTag);
+        Assert.Equal(ringingTag, _net.Responses(200).Single(r => r.CSeq!.Value.Method == SipMethods.Cancel).To!.Tag);
+        Assert.Equal(ringingTag, _net.Responses(487).Single().To!.Tag);
+    }
+
+    [Fact]
     public async Task Handler_that_throws_answers_500()
     {
         _bob.IncomingCall = (_, _) => throw new InvalidOperationException("application bug");
