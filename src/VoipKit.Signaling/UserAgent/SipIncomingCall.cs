@@ -115,6 +115,7 @@ public sealed class SipIncomingCall : IDisposable
             _answered = true;
         }
 
+        _ua.Server.Answered(_transaction);
         _ua.Metrics.CallReceived("answered");
 
         Task<bool>? acked = dialog.Server.PendingAck;
@@ -141,6 +142,7 @@ public sealed class SipIncomingCall : IDisposable
             _transaction.SendResponse(_ua.Factory.CreateResponse(Request, statusCode, _localTag, _transaction.RemoteEndPoint, withContact: false));
         }
 
+        _ua.Server.Answered(_transaction);
         _ua.Metrics.CallReceived("rejected");
     }
 
@@ -163,6 +165,7 @@ public sealed class SipIncomingCall : IDisposable
 
         if (cancelled)
         {
+            _ua.Server.Answered(_transaction);
             Signal(); // only a call that was still ringing is cancelled; an answered one goes on
         }
     }
@@ -182,6 +185,7 @@ public sealed class SipIncomingCall : IDisposable
 
         if (abandoned)
         {
+            _ua.Server.Answered(_transaction);
             Signal();
         }
     }

@@ -114,6 +114,8 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
     internal CancellationToken ShutdownToken => _shutdown.Token;
 
+    internal SipUserAgentServer Server => _server;
+
     /// <summary>Opens the transport and starts receiving.</summary>
     /// <param name="cancellationToken">Stops starting.</param>
     /// <returns>A task that completes when the agent listens.</returns>

@@ -183,6 +183,15 @@ internal sealed partial class SipUserAgentServer
         _ = RunIncomingCallAsync(handler, call);
     }
 
+    /// <summary>The call got its final response: it no longer counts as pending (nor takes CANCELs or merges).</summary>
+    public void Answered(SipServerInviteTransaction transaction)
+    {
+        lock (_gate)
+        {
+            _incoming.Remove(transaction);
+        }
+    }
+
     private void ForgetIncoming(SipServerInviteTransaction transaction)
     {
         SipIncomingCall? call;

@@ -195,6 +195,22 @@ public sealed class UserAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Answered_calls_do_not_count_against_the_pending_call_cap()
+    {
+        _bob.IncomingCall = async (call, ct) => await call.AcceptAsync(SipBody.Sdp(AnswerSdp), ct);
+        int calls = SipUserAgentServer.MaxPendingIncomingCalls + 20;
+
+        for (int i = 0; i < calls; i++) // all within 32 s, while their INVITE transactions still live
+        {
+            SipCallResult result = await _net.Run(_alice.InviteAsync(BobUri, SipBody.Sdp(OfferSdp)));
+            Assert.True(result.Succeeded, $"call {i}: {result.StatusCode}");
+            await _net.Run(result.Dialog!.ByeAsync());
+        }
+
+        Assert.Empty(_net.Responses(503));
+    }
+
+    [Fact]
     public async Task Handler_that_throws_answers_500()
     {
         _bob.IncomingCall = (_, _) => throw new InvalidOperationException("application bug");
