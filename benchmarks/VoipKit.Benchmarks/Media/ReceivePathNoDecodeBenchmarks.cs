@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using VoipKit.Audio;
-using VoipKit.Crypto;
 using VoipKit.Media.Jitter;
 using VoipKit.Media.Rtp;
 
@@ -15,42 +14,20 @@ namespace VoipKit.Benchmarks.Media;
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(PoolSize)]
-public class ReceivePathNoDecodeBenchmarks
+public class ReceivePathNoDecodeBenchmarks : ReceivePathBase
 {
     private const int PoolSize = 16384;
     private const int Stride = 256;
 
-    private byte[][] _payloads = [];
     private readonly byte[] _pool = new byte[PoolSize * Stride];
     private readonly int[] _poolLengths = new int[PoolSize];
     private readonly byte[] _frame = new byte[1500];
     private readonly byte[] _build = new byte[Stride];
-    private SrtpContext _sender = null!;
-    private SrtpContext _receiver = null!;
-    private JitterBuffer _jitter = null!;
     private ushort _sequence;
     private uint _timestamp;
     private long _built;
     private long _received;
     private int _next;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _payloads = BenchmarkSpeech.OpusPayloads(50);
-        byte[] key = new byte[16], salt = new byte[12];
-        _sender = new SrtpContext(SrtpProtectionProfile.AeadAes128Gcm, key, salt);
-        _receiver = new SrtpContext(SrtpProtectionProfile.AeadAes128Gcm, key, salt);
-        _jitter = new JitterBuffer();
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _sender.Dispose();
-        _receiver.Dispose();
-        _jitter.Dispose();
-    }
 
     /// <summary>Protects the next <see cref="PoolSize"/> packets (not measured).</summary>
     [IterationSetup]
@@ -58,12 +35,12 @@ public class ReceivePathNoDecodeBenchmarks
     {
         for (int i = 0; i < PoolSize; i++)
         {
-            byte[] payload = _payloads[_built++ % _payloads.Length];
+            byte[] payload = Payloads[_built++ % Payloads.Length];
             RtpPacketWriter.TryWrite(_build, new RtpHeader(111, _sequence++, _timestamp, 0x1234), payload, out int length);
             _timestamp += AudioFormat.SamplesPerFrame;
             Span<byte> packet = _pool.AsSpan(i * Stride, Stride);
             _build.AsSpan(0, length).CopyTo(packet);
-            _sender.Protect(packet, length, out _poolLengths[i]);
+            Sender.Protect(packet, length, out _poolLengths[i]);
         }
 
         _next = 0;
@@ -74,12 +51,12 @@ public class ReceivePathNoDecodeBenchmarks
     {
         int i = _next++;
         Span<byte> packet = _pool.AsSpan(i * Stride, Stride);
-        _receiver.Unprotect(packet, _poolLengths[i], out int rtpLength);
+        Receiver.Unprotect(packet, _poolLengths[i], out int rtpLength);
         RtpPacket.TryRead(packet[..rtpLength], out RtpPacket rtp);
         long n = _received++;
         // 20 ms spacing plus a repeating 0–15 ms jitter pattern.
         TimeSpan arrival = TimeSpan.FromTicks((n * 200_000) + ((n * 7919 % 16) * 10_000));
-        _jitter.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Ssrc, rtp.Payload, arrival);
-        return _jitter.PullEncoded(_frame, arrival + TimeSpan.FromMilliseconds(1));
+        Jitter.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Ssrc, rtp.Payload, arrival);
+        return Jitter.PullEncoded(_frame, arrival + TimeSpan.FromMilliseconds(1));
     }
 }
