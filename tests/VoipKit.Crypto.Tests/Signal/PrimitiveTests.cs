@@ -143,6 +143,26 @@ public class PrimitiveTests
         Assert.Equal(a, b);
     }
 
+    /// <summary>
+    /// Signatures with explicit randomness, computed by an independent big-integer model of the
+    /// libsignal XEdDSA variant (Python); they pin the output bytes across rewrites of the signer.
+    /// </summary>
+    [Theory]
+    [InlineData("c097248412e58bf05df487968205132794178e367637f5818f81e0e6ce73e865", "68656c6c6f", "00", "113f80a987a15a32ac617a84a74e8e43463142b9a23715a462fe4c67f1b606e6337f96a5cf8d92e85c86e7c18beddef720773a922c63ad4ec0ed8661fdac288f")]
+    [InlineData("c097248412e58bf05df487968205132794178e367637f5818f81e0e6ce73e865", "05edce9d9c415ca78cb7252e72c2c4a554d3eb29485a0e1d503118d1a82d99fb4a", "count0", "f9c27b36edb54973736f587dd0e8d75c2afe54a8218d4b5cc5afbedfd2a4a2ddf52f686c104e4a49f9f482e1bd559d6f33f8510423129821c4701fea427cf584")]
+    [InlineData("481111111111111111111111111111111111111111111111111111111111117f", "", "ff", "683a5061bddcf52b24efa2055bff0b18aa7bec06f50729d51812332f814e960ef135fb6922d72989fd5c28a3b30cea49b8c4822cad703033333aa32198835181")]
+    [InlineData("f8ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", "566f69704b6974207369676e6564207072656b6579", "count100", "b12ed365283d087721b2f4535a0690c08e4c03eb759e1e85eee8fc8446f96db2a178a2749c4c36f0869fc443535c827b942e0fa0555d13476f4beed793ef668c")]
+    public void XEdDsa_with_fixed_randomness_gives_the_pinned_signature(string privateKey, string message, string randomness, string expected)
+    {
+        byte[] random = randomness.StartsWith("count", StringComparison.Ordinal)
+            ? Enumerable.Range(int.Parse(randomness.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture), 64).Select(i => (byte)i).ToArray()
+            : Enumerable.Repeat(B(randomness)[0], 64).ToArray();
+        byte[] signature = XEdDsa.Sign(B(privateKey), B(message), random);
+        Assert.Equal(expected, S(signature));
+        using SignalKeyPair pair = SignalKeyPair.FromPrivateKey(B(privateKey));
+        Assert.True(pair.PublicKey.VerifySignature(B(message), signature));
+    }
+
     [Fact]
     public void Constant_time_base_multiplication_matches_the_reference()
     {
