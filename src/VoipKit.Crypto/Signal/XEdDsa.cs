@@ -53,7 +53,6 @@ internal static class XEdDsa
             throw new ArgumentException("XEdDSA needs a 32-byte private key and 64 random bytes.");
         }
 
-        BigInteger a = new(privateKey, isUnsigned: true, isBigEndian: false);
         Span<byte> publicEdwards = stackalloc byte[32];
         Span<byte> clamped = stackalloc byte[32];
         privateKey.CopyTo(clamped);
@@ -64,6 +63,8 @@ internal static class XEdDsa
         // r = SHA-512(0xFE || 0xFF*31 || a || M || Z) mod l
         byte[] nonceInput = new byte[32 + 32 + message.Length + 64];
         byte[] hashInput = new byte[32 + 32 + message.Length];
+        Span<byte> r = stackalloc byte[Scalar25519.Length];
+        Span<byte> h = stackalloc byte[Scalar25519.Length];
         try
         {
             nonceInput[0] = 0xFE;
@@ -71,24 +72,28 @@ internal static class XEdDsa
             privateKey.CopyTo(nonceInput.AsSpan(32));
             message.CopyTo(nonceInput.AsSpan(64));
             random.CopyTo(nonceInput.AsSpan(64 + message.Length));
-            BigInteger r = ReduceHash(nonceInput);
+            ReduceHash(nonceInput, r);
 
             byte[] signature = new byte[SignatureLength];
             MultiplyBase(r, signature.AsSpan(0, 32));
 
-            // h = SHA-512(R || A || M) mod l; s = r + h * a mod l
+            // h = SHA-512(R || A || M) mod l; s = r + h * a mod l, with a the private key as
+            // given (callers hold clamped keys, as libsignal does).
             signature.AsSpan(0, 32).CopyTo(hashInput);
             publicEdwards.CopyTo(hashInput.AsSpan(32));
             message.CopyTo(hashInput.AsSpan(64));
-            BigInteger h = ReduceHash(hashInput);
-            BigInteger s = (r + (h * a)) % L;
-            s.TryWriteBytes(signature.AsSpan(32), out _, isUnsigned: true, isBigEndian: false);
+            ReduceHash(hashInput, h);
+            Scalar25519.MulAdd(h, privateKey, r, signature.AsSpan(32));
+
+            // s < l < 2^253, so the top bit is free for the Edwards sign bit.
             signature[63] = (byte)((signature[63] & 0x7F) | (publicEdwards[31] & 0x80));
             return signature;
         }
         finally
         {
             CryptographicOperations.ZeroMemory(nonceInput);
+            CryptographicOperations.ZeroMemory(r);
+            CryptographicOperations.ZeroMemory(h);
         }
     }
 
@@ -128,41 +133,76 @@ internal static class XEdDsa
     /// t = k/8 mod l split as t = t1 + t2 (both below 2^251), (2^254 + 8 t1) + (2^254 + 8 t2)
     /// = 2^255 + 8t ≡ 2^255 + k, hence k·B = P1 + P2 − C with the public constant C = 2^255·B.
     /// </remarks>
-    internal static void MultiplyBase(BigInteger k, Span<byte> encoded)
+    internal static void MultiplyBase(ReadOnlySpan<byte> k, Span<byte> encoded)
     {
-        BigInteger t = (k * Inverse8) % L;
-        BigInteger t1 = t >> 1;
-        BigInteger t2 = t - t1;
-        if (t1 >= Limit251 || t2 >= Limit251)
-        {
-            // Only when t >= 2^252 (probability about 2^-125).
-            Encode(ScalarMult(k, BasePoint), encoded);
-            return;
-        }
-
+        Span<byte> t = stackalloc byte[Scalar25519.Length];
+        Span<byte> t1 = stackalloc byte[Scalar25519.Length];
+        Span<byte> t2 = stackalloc byte[Scalar25519.Length];
         Span<byte> scalar = stackalloc byte[32];
         Span<byte> p1 = stackalloc byte[32];
         Span<byte> p2 = stackalloc byte[32];
-        ClampedForm(t1, scalar);
-        MultiplyBaseClamped(scalar, p1);
-        ClampedForm(t2, scalar);
-        MultiplyBaseClamped(scalar, p2);
-        CryptographicOperations.ZeroMemory(scalar);
-        Encode(Add(Add(Decode(p1), Decode(p2)), MinusC), encoded);
+        try
+        {
+            Scalar25519.MulAdd(k, Scalar25519.InverseOfEight, Zero, t);
+
+            // t1 = t >> 1, t2 = t1 + (t & 1), byte by byte without branches.
+            int carry = t[0] & 1;
+            for (int i = 0; i < 32; i++)
+            {
+                int next = i < 31 ? t[i + 1] : 0;
+                t1[i] = (byte)((t[i] >> 1) | (next << 7));
+            }
+
+            for (int i = 0; i < 32; i++)
+            {
+                int sum = t1[i] + carry;
+                t2[i] = (byte)sum;
+                carry = sum >> 8;
+            }
+
+            // Both halves must be below 2^251 (bits 251..255 are the top five bits of byte 31).
+            // That fails only when t >= 2^252 - 1, with probability about 2^-125 for a random k.
+            if (((t1[31] | t2[31]) >> 3) != 0)
+            {
+                MultiplyBaseReference(new BigInteger(k, isUnsigned: true, isBigEndian: false), encoded);
+                return;
+            }
+
+            ClampedForm(t1, scalar);
+            MultiplyBaseClamped(scalar, p1);
+            ClampedForm(t2, scalar);
+            MultiplyBaseClamped(scalar, p2);
+            Encode(Add(Add(Decode(p1), Decode(p2)), MinusC), encoded);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(t);
+            CryptographicOperations.ZeroMemory(t1);
+            CryptographicOperations.ZeroMemory(t2);
+            CryptographicOperations.ZeroMemory(scalar);
+            CryptographicOperations.ZeroMemory(p1);
+            CryptographicOperations.ZeroMemory(p2);
+        }
     }
 
     /// <summary>Reference k·B by double-and-add in BigInteger arithmetic (not constant time; tests and the rare fallback).</summary>
     internal static void MultiplyBaseReference(BigInteger k, Span<byte> encoded) => Encode(ScalarMult(k, BasePoint), encoded);
 
-    private static readonly BigInteger Inverse8 = BigInteger.ModPow(8, L - 2, L);
-    private static readonly BigInteger Limit251 = BigInteger.Pow(2, 251);
     private static readonly ExtendedPoint MinusC = Negate(ScalarMult(BigInteger.Pow(2, 255) % L, BasePoint));
 
-    private static void ClampedForm(BigInteger u, Span<byte> scalar)
+    private static readonly byte[] Zero = new byte[32];
+
+    /// <summary>Writes 2^254 + 8u for u &lt; 2^251: u shifted left by three bits, bit 254 set.</summary>
+    private static void ClampedForm(ReadOnlySpan<byte> u, Span<byte> scalar)
     {
-        BigInteger value = BigInteger.Pow(2, 254) + (8 * u);
-        scalar.Clear();
-        value.TryWriteBytes(scalar, out _, isUnsigned: true, isBigEndian: false);
+        int carry = 0;
+        for (int i = 0; i < 32; i++)
+        {
+            scalar[i] = (byte)((u[i] << 3) | carry);
+            carry = u[i] >> 5;
+        }
+
+        scalar[31] |= 0x40;
     }
 
     /// <summary>clamp(scalar)·B, encoded, by BouncyCastle's constant-time fixed-base multiplication.</summary>
@@ -206,13 +246,12 @@ internal static class XEdDsa
         return x;
     }
 
-    private static BigInteger ReduceHash(ReadOnlySpan<byte> input)
+    private static void ReduceHash(ReadOnlySpan<byte> input, Span<byte> scalar)
     {
         Span<byte> digest = stackalloc byte[64];
         SHA512.HashData(input, digest);
-        BigInteger value = new(digest, isUnsigned: true, isBigEndian: false);
+        Scalar25519.Reduce64(digest, scalar);
         CryptographicOperations.ZeroMemory(digest);
-        return value % L;
     }
 
     private static BigInteger Mod(BigInteger x)
