@@ -12,13 +12,18 @@ namespace VoipKit.Crypto.Signal;
 /// and lets BouncyCastle's Ed25519 do the rest.
 /// </summary>
 /// <remarks>
-/// The two scalar multiplications with secret scalars (a·B and r·B) run in BouncyCastle's
-/// constant-time fixed-base code (<c>Ed25519.ExpandedKey.GeneratePublicKey</c>, which clamps
-/// its scalar: r·B is assembled from two clamped multiples, see <see cref="MultiplyBase"/>).
-/// The remaining arithmetic uses System.Numerics.BigInteger, which is not constant time: point
-/// additions on values that end up public (R), and the mod-l scalar reductions. Signing happens
-/// only when a signed prekey is made, on the owner's device; verification, which handles
-/// attacker-controlled input, is BouncyCastle's.
+/// Signing is constant time with respect to the private key and the nonce: the mod-l scalar
+/// arithmetic (hash reductions, s = r + h·a, k/8) is <see cref="Scalar25519"/>; a·B and r·B come
+/// from BouncyCastle's constant-time fixed-base multiplication, which only takes clamped
+/// scalars, so r·B is assembled from two such multiples (see <see cref="MultiplyBase"/>) with
+/// point decoding, additions and encoding in <see cref="Edwards25519"/> over
+/// <see cref="Field25519"/> (fixed-length loops, no secret-dependent branches or indices).
+/// C# gives no timing guarantees of its own: this relies on the JIT keeping branch-free code
+/// branch-free and on the CPU's 64-bit multiply taking constant time, as on current x64 and
+/// arm64 cores. System.Numerics.BigInteger is left only where values are public: the u to y
+/// conversion of the public key in verification, the reference multiplication used by tests,
+/// and one precomputed constant point. Verification, which handles attacker-controlled input,
+/// is BouncyCastle's.
 /// </remarks>
 internal static class XEdDsa
 {
@@ -126,69 +131,64 @@ internal static class XEdDsa
         return Ed25519.Verify(sig, edwards, message);
     }
 
-    /// <summary>Encodes k·B for any 0 &lt;= k &lt; l.</summary>
+    /// <summary>Encodes k·B for a scalar k &lt; 2^256, in constant time.</summary>
     /// <remarks>
-    /// BouncyCastle clamps the scalars it multiplies (clears the low 3 bits and bit 255, sets
-    /// bit 254), so it computes exactly the scalars 2^254 + 8u with u &lt; 2^251. With
-    /// t = k/8 mod l split as t = t1 + t2 (both below 2^251), (2^254 + 8 t1) + (2^254 + 8 t2)
-    /// = 2^255 + 8t ≡ 2^255 + k, hence k·B = P1 + P2 − C with the public constant C = 2^255·B.
+    /// BouncyCastle's public fixed-base multiplication clamps its scalar (clears the low 3 bits
+    /// and bit 255, sets bit 254), so it computes exactly the multiples (2^254 + 8u)·B with
+    /// u &lt; 2^251, and BouncyCastle 2.7.0 has no public unclamped one. With t = k/8 mod l
+    /// (t &lt; l &lt; 2^253) written as t = 4·t1 + t0, t1 = ⌊t/4⌋ &lt; 2^251 and t0 = t mod 4:
+    /// 4·(2^254 + 8 t1) + (2^254 + 8 t0) = 5·2^254 + 8t ≡ 5·2^254 + k, hence
+    /// k·B = 4·P1 + P0 − C with the public constant C = 5·2^254·B. The split, the point
+    /// decoding, the additions and the encoding are all constant time (<see cref="Scalar25519"/>,
+    /// <see cref="Edwards25519"/>).
     /// </remarks>
     internal static void MultiplyBase(ReadOnlySpan<byte> k, Span<byte> encoded)
     {
         Span<byte> t = stackalloc byte[Scalar25519.Length];
         Span<byte> t1 = stackalloc byte[Scalar25519.Length];
-        Span<byte> t2 = stackalloc byte[Scalar25519.Length];
+        Span<byte> t0 = stackalloc byte[Scalar25519.Length];
         Span<byte> scalar = stackalloc byte[32];
         Span<byte> p1 = stackalloc byte[32];
-        Span<byte> p2 = stackalloc byte[32];
+        Span<byte> p0 = stackalloc byte[32];
         try
         {
             Scalar25519.MulAdd(k, Scalar25519.InverseOfEight, Zero, t);
 
-            // t1 = t >> 1, t2 = t1 + (t & 1), byte by byte without branches.
-            int carry = t[0] & 1;
+            // t1 = t >> 2 and t0 = t & 3, without branches.
             for (int i = 0; i < 32; i++)
             {
                 int next = i < 31 ? t[i + 1] : 0;
-                t1[i] = (byte)((t[i] >> 1) | (next << 7));
+                t1[i] = (byte)((t[i] >> 2) | (next << 6));
             }
 
-            for (int i = 0; i < 32; i++)
-            {
-                int sum = t1[i] + carry;
-                t2[i] = (byte)sum;
-                carry = sum >> 8;
-            }
-
-            // Both halves must be below 2^251 (bits 251..255 are the top five bits of byte 31).
-            // That fails only when t >= 2^252 - 1, with probability about 2^-125 for a random k.
-            if (((t1[31] | t2[31]) >> 3) != 0)
-            {
-                MultiplyBaseReference(new BigInteger(k, isUnsigned: true, isBigEndian: false), encoded);
-                return;
-            }
+            t0.Clear();
+            t0[0] = (byte)(t[0] & 3);
 
             ClampedForm(t1, scalar);
             MultiplyBaseClamped(scalar, p1);
-            ClampedForm(t2, scalar);
-            MultiplyBaseClamped(scalar, p2);
-            Encode(Add(Add(Decode(p1), Decode(p2)), MinusC), encoded);
+            ClampedForm(t0, scalar);
+            MultiplyBaseClamped(scalar, p0);
+            Edwards25519.ExtendedPoint point = Edwards25519.Decode(p1);
+            point = Edwards25519.Add(point, point);
+            point = Edwards25519.Add(point, point);
+            point = Edwards25519.Add(point, Edwards25519.Decode(p0));
+            Edwards25519.Encode(Edwards25519.Add(point, MinusC), encoded);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(t);
             CryptographicOperations.ZeroMemory(t1);
-            CryptographicOperations.ZeroMemory(t2);
+            CryptographicOperations.ZeroMemory(t0);
             CryptographicOperations.ZeroMemory(scalar);
             CryptographicOperations.ZeroMemory(p1);
-            CryptographicOperations.ZeroMemory(p2);
+            CryptographicOperations.ZeroMemory(p0);
         }
     }
 
-    /// <summary>Reference k·B by double-and-add in BigInteger arithmetic (not constant time; tests and the rare fallback).</summary>
+    /// <summary>Reference k·B by double-and-add in BigInteger arithmetic (not constant time: tests and public constants only).</summary>
     internal static void MultiplyBaseReference(BigInteger k, Span<byte> encoded) => Encode(ScalarMult(k, BasePoint), encoded);
 
-    private static readonly ExtendedPoint MinusC = Negate(ScalarMult(BigInteger.Pow(2, 255) % L, BasePoint));
+    private static readonly Edwards25519.ExtendedPoint MinusC = CreateMinusC();
 
     private static readonly byte[] Zero = new byte[32];
 
@@ -215,17 +215,12 @@ internal static class XEdDsa
         CryptographicOperations.ZeroMemory(expanded);
     }
 
-    private static ExtendedPoint Negate(ExtendedPoint p) => new(Mod(-p.X), p.Y, p.Z, Mod(-p.T));
-
-    private static ExtendedPoint Decode(ReadOnlySpan<byte> encoded)
+    private static Edwards25519.ExtendedPoint CreateMinusC()
     {
-        Span<byte> yBytes = stackalloc byte[32];
-        encoded[..32].CopyTo(yBytes);
-        bool xOdd = (yBytes[31] & 0x80) != 0;
-        yBytes[31] &= 0x7F;
-        BigInteger y = new(yBytes, isUnsigned: true, isBigEndian: false);
-        BigInteger x = RecoverX(y, xOdd);
-        return new ExtendedPoint(x, y, 1, Mod(x * y));
+        // −(5·2^254)·B = (l − 5·2^254 mod l)·B, a public constant.
+        Span<byte> encoded = stackalloc byte[32];
+        Encode(ScalarMult(L - (5 * BigInteger.Pow(2, 254) % L), BasePoint), encoded);
+        return Edwards25519.Decode(encoded);
     }
 
     private static BigInteger RecoverX(BigInteger y, bool odd)

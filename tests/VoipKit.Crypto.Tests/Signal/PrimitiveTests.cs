@@ -167,7 +167,7 @@ public class PrimitiveTests
     public void Constant_time_base_multiplication_matches_the_reference()
     {
         var l = System.Numerics.BigInteger.Pow(2, 252) + System.Numerics.BigInteger.Parse("27742317777372353535851937790883648493", System.Globalization.CultureInfo.InvariantCulture);
-        // l - 8 and 8(2^252 - 1) mod l give t = k/8 >= 2^252 - 1, the rare path that cannot split t.
+        // l - 8 and 8(2^252 - 1) mod l give t = k/8 >= 2^252 - 1 (top of the split range).
         var scalars = new List<System.Numerics.BigInteger> { 0, 1, 2, 7, 8, l - 1, l - 8, System.Numerics.BigInteger.Pow(2, 251), System.Numerics.BigInteger.Pow(2, 252) - 1, 8 * (System.Numerics.BigInteger.Pow(2, 252) - 1) % l, 8 * (System.Numerics.BigInteger.Pow(2, 252) - 2) % l };
         for (int i = 0; i < 40; i++)
         {
