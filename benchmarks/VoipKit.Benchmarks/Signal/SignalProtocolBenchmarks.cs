@@ -72,7 +72,7 @@ public class SignalProtocolBenchmarks
         return _aliceCipher.Decrypt(_bobCipher.Encrypt(_message));
     }
 
-    /// <summary>XEdDSA signature of a signed prekey (BigInteger Edwards arithmetic; rare operation).</summary>
+    /// <summary>XEdDSA signature of a signed prekey (constant-time scalar and point arithmetic; rare operation).</summary>
     [Benchmark]
     public byte[] XEdDsaSign() => _bobIdentity.Sign(_bobSignedPreKey.KeyPair.PublicKey.Serialized);
 
