@@ -163,6 +163,33 @@ public class PrimitiveTests
         Assert.True(pair.PublicKey.VerifySignature(B(message), signature));
     }
 
+    /// <summary>
+    /// The signer equals a plain BigInteger model of libsignal's XEdDSA (the arithmetic the
+    /// signer used before it was made constant time) for random keys, messages and randomness.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 60)]
+    public bool XEdDsa_matches_a_BigInteger_model(ulong seed, byte messageLength)
+    {
+        var l = System.Numerics.BigInteger.Pow(2, 252) + System.Numerics.BigInteger.Parse("27742317777372353535851937790883648493", System.Globalization.CultureInfo.InvariantCulture);
+        byte[] material = SHA512.HashData(BitConverter.GetBytes(seed));
+        byte[] privateKey = material[..32];
+        Curve25519.Clamp(privateKey);
+        byte[] random = SHA512.HashData(material);
+        byte[] message = new byte[messageLength];
+        material.AsSpan(0, Math.Min(64, (int)messageLength)).CopyTo(message);
+
+        System.Numerics.BigInteger Big(ReadOnlySpan<byte> bytes) => new(bytes, isUnsigned: true, isBigEndian: false);
+        byte[] publicKey = new byte[32];
+        XEdDsa.MultiplyBaseReference(Big(privateKey), publicKey);
+        System.Numerics.BigInteger r = Big(SHA512.HashData([0xFE, .. Enumerable.Repeat((byte)0xFF, 31), .. privateKey, .. message, .. random])) % l;
+        byte[] expected = new byte[64];
+        XEdDsa.MultiplyBaseReference(r, expected);
+        System.Numerics.BigInteger h = Big(SHA512.HashData([.. expected.AsSpan(0, 32), .. publicKey, .. message])) % l;
+        ((r + (h * Big(privateKey))) % l).TryWriteBytes(expected.AsSpan(32), out _, isUnsigned: true, isBigEndian: false);
+        expected[63] |= (byte)(publicKey[31] & 0x80);
+        return S(XEdDsa.Sign(privateKey, message, random)) == S(expected);
+    }
+
     [Fact]
     public void Constant_time_base_multiplication_matches_the_reference()
     {
