@@ -27,7 +27,7 @@ public sealed class JitterBuffer : IDisposable
     private readonly JitterBufferOptions _options;
     private readonly OpusAudioDecoder _decoder;
     private readonly bool _ownsDecoder;
-    private readonly Slot[] _slots;
+    private readonly JitterBufferSlot[] _slots;
     private readonly DelayEstimator _estimator;
 
     // Decoded audio waiting to be emitted, with the arrival time of its packet (ticks; -1 for made-up audio).
@@ -51,7 +51,7 @@ public sealed class JitterBuffer : IDisposable
     private bool _tsStarted;
     private long _firstTimestamp;
     private bool _disposed;
-    private Counters _c;
+    private JitterBufferCounters _c;
 
     /// <summary>Creates a buffer that decodes with its own Opus decoder.</summary>
     /// <param name="options">Limits; defaults when null.</param>
@@ -71,10 +71,10 @@ public sealed class JitterBuffer : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Capacity, 8, nameof(options));
         _decoder = decoder;
         _ownsDecoder = ownsDecoder;
-        _slots = new Slot[_options.Capacity];
+        _slots = new JitterBufferSlot[_options.Capacity];
         for (int i = 0; i < _slots.Length; i++)
         {
-            _slots[i] = new Slot(_options.MaxPayloadBytes);
+            _slots[i] = new JitterBufferSlot(_options.MaxPayloadBytes);
         }
 
         _estimator = new DelayEstimator(_options);
@@ -158,7 +158,7 @@ public sealed class JitterBuffer : IDisposable
             return JitterBufferInsertResult.Late;
         }
 
-        Slot slot = _slots[ext % _slots.Length];
+        JitterBufferSlot slot = _slots[ext % _slots.Length];
         if (slot.Occupied && slot.Sequence == ext)
         {
             _c.Discarded++;
@@ -292,7 +292,7 @@ public sealed class JitterBuffer : IDisposable
             StartPlayout();
         }
 
-        Slot slot = _slots[_nextSeq % _slots.Length];
+        JitterBufferSlot slot = _slots[_nextSeq % _slots.Length];
         if (slot.Occupied && slot.Sequence == _nextSeq)
         {
             slot.Payload.AsSpan(0, slot.Length).CopyTo(destination);
@@ -333,7 +333,7 @@ public sealed class JitterBuffer : IDisposable
 
     private PlayoutKind ProduceMore(int target)
     {
-        Slot slot = _slots[_nextSeq % _slots.Length];
+        JitterBufferSlot slot = _slots[_nextSeq % _slots.Length];
         if (slot.Occupied && slot.Sequence == _nextSeq)
         {
             long gap = slot.Timestamp - _nextTimestamp;
@@ -369,7 +369,7 @@ public sealed class JitterBuffer : IDisposable
         {
             // The packet to play is missing but later ones are here: it is lost.
             _c.Lost++;
-            Slot next = _slots[(_nextSeq + 1) % _slots.Length];
+            JitterBufferSlot next = _slots[(_nextSeq + 1) % _slots.Length];
             int lostSamples = _lastFrameSamples;
             _nextSeq++;
             _nextTimestamp += lostSamples;
@@ -391,7 +391,7 @@ public sealed class JitterBuffer : IDisposable
         return PlayoutKind.Concealed;
     }
 
-    private PlayoutKind DecodeSlot(Slot slot)
+    private PlayoutKind DecodeSlot(JitterBufferSlot slot)
     {
         OpusDecodeResult r = _decoder.TryDecode(slot.Payload.AsSpan(0, slot.Length), _scratch, out int n);
         slot.Occupied = false;
@@ -481,7 +481,7 @@ public sealed class JitterBuffer : IDisposable
     private void StartPlayout()
     {
         long lowest = long.MaxValue;
-        foreach (Slot s in _slots)
+        foreach (JitterBufferSlot s in _slots)
         {
             if (s.Occupied && s.Sequence < lowest)
             {
@@ -489,7 +489,7 @@ public sealed class JitterBuffer : IDisposable
             }
         }
 
-        Slot first = _slots[lowest % _slots.Length];
+        JitterBufferSlot first = _slots[lowest % _slots.Length];
         _nextSeq = lowest;
         _nextTimestamp = first.Timestamp;
         _playing = true;
@@ -501,7 +501,7 @@ public sealed class JitterBuffer : IDisposable
     {
         for (long s = _nextSeq; s <= _highestSeq && s < _nextSeq + _slots.Length; s++)
         {
-            Slot slot = _slots[s % _slots.Length];
+            JitterBufferSlot slot = _slots[s % _slots.Length];
             if (slot.Occupied && slot.Sequence == s)
             {
                 return true;
@@ -519,11 +519,11 @@ public sealed class JitterBuffer : IDisposable
         }
 
         // From the next timestamp to play to the end of the newest stored packet.
-        Slot newest = _slots[_highestSeq % _slots.Length];
+        JitterBufferSlot newest = _slots[_highestSeq % _slots.Length];
         long start = _playing ? _nextTimestamp : long.MaxValue;
         if (!_playing)
         {
-            foreach (Slot s in _slots)
+            foreach (JitterBufferSlot s in _slots)
             {
                 if (s.Occupied)
                 {
@@ -569,7 +569,7 @@ public sealed class JitterBuffer : IDisposable
         }
 
         _ssrc = ssrc;
-        foreach (Slot s in _slots)
+        foreach (JitterBufferSlot s in _slots)
         {
             s.Occupied = false;
         }
@@ -583,59 +583,5 @@ public sealed class JitterBuffer : IDisposable
         _jumpCount = 0;
         _inConcealment = false;
         _estimator.Reset(_options.InitialDelay);
-    }
-
-    private sealed class Slot(int capacity)
-    {
-        public readonly byte[] Payload = new byte[capacity];
-        public bool Occupied;
-        public long Sequence;
-        public long Timestamp;
-        public int Length;
-        public int Samples;
-        public long ArrivalTicks;
-
-        public void Store(long sequence, long timestamp, ReadOnlySpan<byte> payload, int samples, TimeSpan arrival)
-        {
-            payload.CopyTo(Payload);
-            Occupied = true;
-            Sequence = sequence;
-            Timestamp = timestamp;
-            Length = payload.Length;
-            Samples = samples;
-            ArrivalTicks = arrival.Ticks;
-        }
-    }
-
-    private struct Counters
-    {
-        public long Received, Lost, Discarded, Late, Duplicates, Malformed, Emitted, Played, Concealed, SilentConcealed,
-            ConcealmentEvents, Inserted, Removed, Fec, ComfortNoise, Resyncs, Interruptions;
-
-        public TimeSpan DelaySum, TargetSum;
-
-        public readonly JitterBufferStatistics Snapshot(TimeSpan target) => new()
-        {
-            PacketsReceived = Received,
-            PacketsLost = Lost,
-            PacketsDiscarded = Discarded,
-            LatePackets = Late,
-            DuplicatePackets = Duplicates,
-            MalformedPackets = Malformed,
-            JitterBufferDelay = DelaySum,
-            JitterBufferEmittedCount = Emitted,
-            JitterBufferTargetDelay = TargetSum,
-            CurrentTargetDelay = target,
-            TotalSamplesPlayed = Played,
-            ConcealedSamples = Concealed,
-            SilentConcealedSamples = SilentConcealed,
-            ConcealmentEvents = ConcealmentEvents,
-            InsertedSamplesForDeceleration = Inserted,
-            RemovedSamplesForAcceleration = Removed,
-            FecPacketsReceived = Fec,
-            ComfortNoiseSamples = ComfortNoise,
-            Resynchronizations = Resyncs,
-            InterruptionCount = Interruptions,
-        };
     }
 }

@@ -21,7 +21,7 @@ internal static class SdpParser
         MediaDescription? media = null;
         var lineNumber = 0;
         var seenVersion = false;
-        var seen = new SeenLines();
+        var seen = new SdpSeenLines();
         while (!data.IsEmpty)
         {
             var lf = data.IndexOf((byte)'\n');
@@ -123,7 +123,7 @@ internal static class SdpParser
         return sdp;
     }
 
-    private static void ParseSessionLine(SessionDescription sdp, char type, ReadOnlySpan<byte> value, int line, SeenLines seen)
+    private static void ParseSessionLine(SessionDescription sdp, char type, ReadOnlySpan<byte> value, int line, SdpSeenLines seen)
     {
         if (type is 'o' or 's' or 'i' or 'u' or 'c' or 'z' or 'k' && !seen.Add(type))
         {
@@ -584,21 +584,5 @@ internal static class SdpParser
         }
 
         return list;
-    }
-
-    /// <summary>Which session-level line types were seen (one bit per letter; avoids a set allocation per parse).</summary>
-    private sealed class SeenLines
-    {
-        private uint _bits;
-
-        public bool Add(char type)
-        {
-            var bit = 1u << (type - 'a');
-            var added = (_bits & bit) == 0;
-            _bits |= bit;
-            return added;
-        }
-
-        public bool Contains(char type) => (_bits & (1u << (type - 'a'))) != 0;
     }
 }
