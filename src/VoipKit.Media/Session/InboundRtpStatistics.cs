@@ -1,3 +1,6 @@
+using VoipKit.Media.Jitter;
+using VoipKit.Media.Rtp;
+
 namespace VoipKit.Media.Session;
 
 /// <summary>
@@ -61,4 +64,25 @@ public sealed record InboundRtpStatistics
 
     /// <summary>The mean time a played sample spent in the jitter buffer.</summary>
     public TimeSpan MeanJitterBufferDelay => JitterBufferEmittedCount == 0 ? TimeSpan.Zero : JitterBufferDelay / JitterBufferEmittedCount;
+
+    internal static InboundRtpStatistics From(RtpReceiveStatistics rtp, JitterBufferStatistics jb, long payloadBytes, long headerBytes) => new()
+    {
+        Ssrc = rtp.Ssrc,
+        PacketsReceived = rtp.PacketsReceived,
+        PacketsLost = rtp.CumulativeLost,
+        PacketsDiscarded = jb.PacketsDiscarded,
+        BytesReceived = payloadBytes,
+        HeaderBytesReceived = headerBytes,
+        Jitter = rtp.JitterTime,
+        JitterBufferDelay = jb.JitterBufferDelay,
+        JitterBufferEmittedCount = jb.JitterBufferEmittedCount,
+        JitterBufferTargetDelay = jb.JitterBufferTargetDelay,
+        TotalSamplesReceived = jb.TotalSamplesPlayed,
+        ConcealedSamples = jb.ConcealedSamples,
+        SilentConcealedSamples = jb.SilentConcealedSamples,
+        ConcealmentEvents = jb.ConcealmentEvents,
+        InsertedSamplesForDeceleration = jb.InsertedSamplesForDeceleration,
+        RemovedSamplesForAcceleration = jb.RemovedSamplesForAcceleration,
+        FecPacketsReceived = jb.FecPacketsReceived,
+    };
 }

@@ -241,37 +241,8 @@ public sealed partial class MediaSession : IAsyncDisposable
             double r = EModel.RFactor(TimeSpan.FromMilliseconds(oneWayMs), Math.Clamp(jb.ConcealmentRatio, 0, 1), 1,
                 EModel.OpusEquipmentImpairment(_controller.Current.Bitrate), EModel.OpusPacketLossRobustness);
             BitrateDecision target = _controller.Current;
-            InboundRtpStatistics? inboundRtp = inbound is not { } i ? null : new InboundRtpStatistics
-            {
-                Ssrc = i.Ssrc,
-                PacketsReceived = i.PacketsReceived,
-                PacketsLost = i.CumulativeLost,
-                PacketsDiscarded = jb.PacketsDiscarded,
-                BytesReceived = _payloadBytesReceived,
-                HeaderBytesReceived = _headerBytesReceived,
-                Jitter = i.JitterTime,
-                JitterBufferDelay = jb.JitterBufferDelay,
-                JitterBufferEmittedCount = jb.JitterBufferEmittedCount,
-                JitterBufferTargetDelay = jb.JitterBufferTargetDelay,
-                TotalSamplesReceived = jb.TotalSamplesPlayed,
-                ConcealedSamples = jb.ConcealedSamples,
-                SilentConcealedSamples = jb.SilentConcealedSamples,
-                ConcealmentEvents = jb.ConcealmentEvents,
-                InsertedSamplesForDeceleration = jb.InsertedSamplesForDeceleration,
-                RemovedSamplesForAcceleration = jb.RemovedSamplesForAcceleration,
-                FecPacketsReceived = jb.FecPacketsReceived,
-            };
-            RemoteInboundRtpStatistics? remoteInbound = _senderStats.LastRemoteReport is not { } block ? null : new RemoteInboundRtpStatistics
-            {
-                Ssrc = LocalSsrc,
-                FractionLost = block.FractionLost / 256.0,
-                PacketsLost = block.CumulativeLost,
-                Jitter = TimeSpan.FromSeconds(block.Jitter / (double)AudioFormat.SampleRate),
-                RoundTripTime = rtt,
-                TotalRoundTripTime = _senderStats.TotalRoundTripTime,
-                RoundTripTimeMeasurements = _senderStats.RoundTripTimeMeasurements,
-                ReportsReceived = _senderStats.ReportsReceived,
-            };
+            InboundRtpStatistics? inboundRtp = inbound is not { } i ? null : InboundRtpStatistics.From(i, jb, _payloadBytesReceived, _headerBytesReceived);
+            RemoteInboundRtpStatistics? remoteInbound = RemoteInboundRtpStatistics.From(LocalSsrc, _senderStats);
             return new MediaSessionStatistics
             {
                 InboundRtp = inboundRtp,

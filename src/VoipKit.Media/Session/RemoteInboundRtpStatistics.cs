@@ -1,3 +1,6 @@
+using VoipKit.Audio;
+using VoipKit.Media.Rtp;
+
 namespace VoipKit.Media.Session;
 
 /// <summary>
@@ -31,4 +34,17 @@ public sealed record RemoteInboundRtpStatistics
 
     /// <summary>Report blocks about our stream received (<c>reportsReceived</c>).</summary>
     public required long ReportsReceived { get; init; }
+
+    /// <summary>From the peer's latest report block about our stream, or null before the first one.</summary>
+    internal static RemoteInboundRtpStatistics? From(uint ssrc, RtpSenderStatistics sender) => sender.LastRemoteReport is not { } block ? null : new()
+    {
+        Ssrc = ssrc,
+        FractionLost = block.FractionLost / 256.0,
+        PacketsLost = block.CumulativeLost,
+        Jitter = TimeSpan.FromSeconds(block.Jitter / (double)AudioFormat.SampleRate),
+        RoundTripTime = sender.RoundTripTime,
+        TotalRoundTripTime = sender.TotalRoundTripTime,
+        RoundTripTimeMeasurements = sender.RoundTripTimeMeasurements,
+        ReportsReceived = sender.ReportsReceived,
+    };
 }
