@@ -17,6 +17,7 @@ internal sealed class SipAckWaiter : IDisposable
     private ITimer? _timer;
     private TimeSpan _interval;
     private TimeSpan _elapsed;
+    private bool _stopped;
 
     public SipAckWaiter(TimeProvider time, SipTransactionOptions options, Action resend, Action timeout)
     {
@@ -29,10 +30,16 @@ internal sealed class SipAckWaiter : IDisposable
     /// <summary>True when the ACK came, false when 64*T1 passed.</summary>
     public Task<bool> Completion => _done.Task;
 
+    /// <summary>Starts the resend timer, unless the ACK came (or the wait was disposed) before.</summary>
     public void Start()
     {
         lock (_gate)
         {
+            if (_stopped)
+            {
+                return;
+            }
+
             _interval = _options.T1;
             _timer = _time.CreateTimer(static s => ((SipAckWaiter)s!).Tick(), this, _interval, Timeout.InfiniteTimeSpan);
         }
@@ -42,6 +49,7 @@ internal sealed class SipAckWaiter : IDisposable
     {
         lock (_gate)
         {
+            _stopped = true;
             _timer?.Dispose();
             _timer = null;
         }
@@ -53,6 +61,7 @@ internal sealed class SipAckWaiter : IDisposable
     {
         lock (_gate)
         {
+            _stopped = true;
             _timer?.Dispose();
             _timer = null;
         }

@@ -63,22 +63,43 @@ internal sealed partial class SipDialogServer
     /// </summary>
     public void SendInvite2xx(SipServerInviteTransaction transaction, SipResponse ok)
     {
-        transaction.SendResponse(ok);
         var waiter = new SipAckWaiter(
             _ua.Time,
             _ua.Options.Transactions,
             () => _ua.SendDirect(ok, transaction.RemoteEndPoint),
             () => _ = _dialog.HangUpAsync(SipDialogEndReason.AckTimeout, null));
         SipAckWaiter? previous;
+        uint previousSeq;
         lock (_gate)
         {
+            // Registered before the 2xx leaves: the ACK can come back before this thread runs again.
             previous = _ackWaiter;
+            previousSeq = _ackSeq;
             _ackWaiter = waiter;
             _ackSeq = ok.CSeq?.Number ?? 0;
         }
 
+        try
+        {
+            transaction.SendResponse(ok);
+        }
+        catch (InvalidOperationException)
+        {
+            lock (_gate)
+            {
+                if (ReferenceEquals(_ackWaiter, waiter))
+                {
+                    _ackWaiter = previous;
+                    _ackSeq = previousSeq;
+                }
+            }
+
+            waiter.Dispose();
+            throw;
+        }
+
         previous?.Dispose();
-        waiter.Start();
+        waiter.Start(); // no-op when the ACK already came
     }
 
     /// <summary>The peer cancelled its re-INVITE: 487 unless we answered already, and the offer handler is told (RFC 3261 9.2).</summary>

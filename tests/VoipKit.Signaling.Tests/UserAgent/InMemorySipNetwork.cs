@@ -105,6 +105,17 @@ internal sealed class InMemorySipNetwork
 
     internal void Detach(InMemorySipTransport node) => _nodes.TryRemove(node.LocalEndPoint, out _);
 
+    /// <summary>
+    /// Hands <paramref name="message"/> to the node at <paramref name="to"/> at once, on the calling thread: from a
+    /// <see cref="Rewrite"/> hook this delivers it while the sender is still inside its send call, the tightest race a
+    /// real socket can produce.
+    /// </summary>
+    public void DeliverNow(IPEndPoint from, IPEndPoint to, SipMessage message)
+    {
+        _log.Enqueue((from, to, message));
+        _nodes[to].Deliver(SipMessage.Parse(message.ToArray()), from);
+    }
+
     /// <summary>1 ms steps while messages fly, 20 ms when the network has been quiet (timers fire at most that late).</summary>
     private TimeSpan Step() =>
         Time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _lastActivityTicks), TimeSpan.Zero) < TimeSpan.FromMilliseconds(50)

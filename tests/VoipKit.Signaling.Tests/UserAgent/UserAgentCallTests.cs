@@ -295,6 +295,36 @@ public sealed class UserAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ack_that_arrives_while_the_200_is_still_being_sent_confirms_the_call()
+    {
+        // A loaded machine can preempt the callee right after its 200 left the socket: the ACK must still be matched.
+        // Here the ACK is delivered inside the callee's send of the 200, and the caller's own ACKs are lost.
+        _net.Rewrite = (from, to, m) =>
+        {
+            if (m is SipResponse { StatusCode: 200 } ok && ok.CSeq!.Value.Method == SipMethods.Invite)
+            {
+                string ack =
+                    $"ACK sip:bob@{from} SIP/2.0\r\nVia: SIP/2.0/UDP {to};branch=z9hG4bKearlyack\r\nMax-Forwards: 70\r\n" +
+                    $"From: {ok.GetHeader(SipHeaderNames.From)}\r\nTo: {ok.GetHeader(SipHeaderNames.To)}\r\n" +
+                    $"Call-ID: {ok.CallId}\r\nCSeq: {ok.CSeq!.Value.Number} ACK\r\nContent-Length: 0\r\n\r\n";
+                _net.DeliverNow(to, from, SipMessage.Parse(System.Text.Encoding.ASCII.GetBytes(ack)));
+            }
+        };
+        _net.Drop = (from, _, m) => m is SipRequest { Method: SipMethods.Ack } && from.Equals(_alice.LocalEndPoint);
+        var bobDialog = new TaskCompletionSource<SipDialog>();
+        _bob.IncomingCall = async (call, ct) => bobDialog.SetResult(await call.AcceptAsync(SipBody.Sdp(AnswerSdp), ct));
+
+        SipCallResult result = await _net.Run(_alice.InviteAsync(BobUri, SipBody.Sdp(OfferSdp)));
+        SipDialog bob = await _net.Run(bobDialog.Task, TimeSpan.FromSeconds(5));
+        await _net.Advance(TimeSpan.FromSeconds(40));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(SipDialogState.Confirmed, bob.State);
+        Assert.False(bob.Ended.IsCompleted);
+        Assert.Single(_net.Responses(200), r => r.CSeq!.Value.Method == SipMethods.Invite); // no 2xx retransmission
+    }
+
+    [Fact]
     public async Task Callee_that_never_gets_the_ack_hangs_up_after_64_T1()
     {
         _net.Drop = (_, _, m) => m is SipRequest { Method: SipMethods.Ack };
