@@ -239,14 +239,16 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
             if (previous == 1)
             {
+                List<Task> byes = [];
                 foreach (SipDialog dialog in dialogs)
                 {
                     if (dialog.End(new SipDialogEnd(SipDialogEndReason.Shutdown)))
                     {
-                        // Hand the BYE to the transport; its response is not awaited.
-                        _ = dialog.SendAsync(SipMethods.Bye, null, CancellationToken.None, allowTerminated: true);
+                        byes.Add(ByeAtShutdownAsync(dialog));
                     }
                 }
+
+                await WaitForByesAsync(byes).ConfigureAwait(false);
             }
 
             // Last: application callbacks registered on the handlers' token run here and may throw.
@@ -262,6 +264,38 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
             _shutdown.Dispose();
             Metrics.Dispose();
+        }
+    }
+
+    /// <summary>The BYE of a call still up at dispose: its transaction retransmits it until answered or until we stop waiting.</summary>
+    private async Task ByeAtShutdownAsync(SipDialog dialog)
+    {
+        try
+        {
+            SipResponse response = await dialog.SendAsync(SipMethods.Bye, null, CancellationToken.None, allowTerminated: true).ConfigureAwait(false);
+            LogShutdownBye(Logger, dialog.CallId, response.StatusCode);
+        }
+        catch (Exception ex) when (ex is SipUserAgentException or SipTransportException or SocketException or ObjectDisposedException or ArgumentException)
+        {
+            // The peer's target does not resolve or the transport is gone: the call is over on our side anyway.
+            LogShutdownByeFailed(Logger, dialog.CallId, ex);
+        }
+    }
+
+    private async Task WaitForByesAsync(List<Task> byes)
+    {
+        if (byes.Count == 0 || Options.ShutdownTimeout == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(byes).WaitAsync(Options.ShutdownTimeout, Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogShutdownTimedOut(Logger, byes.Count(t => !t.IsCompleted), Options.ShutdownTimeout);
         }
     }
 
@@ -381,7 +415,9 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
     private ValueTask OnReceivedAsync(SipReceivedMessage received, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _state) == 1)
+        // While disposing, only responses still count: they answer the BYEs of the calls that were up.
+        int state = Volatile.Read(ref _state);
+        if (state == 1 || (state == 2 && received.Message is SipResponse))
         {
             Layer.OnMessageReceived(received.Message, received.RemoteEndPoint);
         }
@@ -423,4 +459,13 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a SIP message to {Destination}")]
     private static partial void LogSendFailed(ILogger logger, EndPoint destination, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Shutdown: the BYE of call {CallId} got {Status}")]
+    private static partial void LogShutdownBye(ILogger logger, string callId, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown: the BYE of call {CallId} could not be sent")]
+    private static partial void LogShutdownByeFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown: {Count} BYE(s) still unanswered after {Timeout}; closing anyway")]
+    private static partial void LogShutdownTimedOut(ILogger logger, int count, TimeSpan timeout);
 }

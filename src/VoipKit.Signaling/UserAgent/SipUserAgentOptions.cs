@@ -66,6 +66,12 @@ public sealed record SipUserAgentOptions
     /// <summary>The smallest session interval accepted (RFC 4028 Min-SE); RFC 4028 requires at least 90 s.</summary>
     public TimeSpan MinSessionExpires { get; init; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// How long <see cref="SipUserAgent.DisposeAsync"/> waits for the peers of calls still up to answer their BYE; the BYEs
+    /// are retransmitted meanwhile (over UDP). <see cref="TimeSpan.Zero"/> sends them once and does not wait.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Transport settings (message size limits, connection limits...); null uses the defaults.</summary>
     public SipTransportOptions? TransportOptions { get; init; }
 
@@ -95,6 +101,7 @@ public sealed record SipUserAgentOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IncomingCallTimeout, TimeSpan.Zero, nameof(IncomingCallTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShutdownTimeout, TimeSpan.Zero, nameof(ShutdownTimeout));
         if (MinSessionExpires < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentOutOfRangeException(nameof(MinSessionExpires), "Min-SE must be at least one second.");

@@ -55,6 +55,10 @@ internal sealed class InMemorySipNetwork
             Identity = SipUri.Parse($"sip:{user}@voipkit.test"),
             TimeProvider = Time,
             LocalEndPoint = new IPEndPoint(IPAddress.Parse("192.0.2." + Interlocked.Increment(ref _nextHost)), 5060),
+
+            // Test teardown disposes agents without moving virtual time, so it must not wait for BYE answers; the
+            // tests of that wait set their own.
+            ShutdownTimeout = TimeSpan.Zero,
         };
         return change is null ? options : change(options);
     }

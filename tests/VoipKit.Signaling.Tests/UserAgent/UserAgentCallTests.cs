@@ -325,6 +325,51 @@ public sealed class UserAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dispose_retransmits_the_bye_of_a_call_still_up_until_the_peer_answers()
+    {
+        int byes = 0;
+        _net.Drop = (_, _, m) => m is SipRequest { Method: SipMethods.Bye } && Interlocked.Increment(ref byes) == 1;
+        var bobDialog = new TaskCompletionSource<SipDialog>();
+        _bob.IncomingCall = async (call, ct) => bobDialog.SetResult(await call.AcceptAsync(SipBody.Sdp(AnswerSdp), ct));
+        SipUserAgent carol = await StartCallerWithDefaultShutdown();
+        SipCallResult result = await _net.Run(carol.InviteAsync(BobUri, SipBody.Sdp(OfferSdp)));
+        SipDialog bob = await _net.Run(bobDialog.Task);
+
+        DateTimeOffset start = _net.Time.GetUtcNow();
+        await _net.Run(carol.DisposeAsync().AsTask());
+
+        Assert.Equal(SipDialogEndReason.Shutdown, (await result.Dialog!.Ended).Reason);
+        Assert.True(bob.Ended.IsCompleted, "the callee still thinks the call is up");
+        Assert.Equal(SipDialogEndReason.RemoteHangup, (await bob.Ended).Reason);
+        Assert.Equal(2, _net.Requests(SipMethods.Bye).Count()); // the lost one and its retransmission at 0.5 s
+        Assert.Single(_net.Responses(200), r => r.CSeq!.Value.Method == SipMethods.Bye);
+        Assert.True(_net.Time.GetUtcNow() - start < TimeSpan.FromSeconds(1), "dispose waited past the answer");
+    }
+
+    [Fact]
+    public async Task Dispose_gives_up_on_an_unanswered_bye_after_the_shutdown_timeout()
+    {
+        _net.Drop = (_, _, m) => m is SipRequest { Method: SipMethods.Bye };
+        _bob.IncomingCall = async (call, ct) => await call.AcceptAsync(SipBody.Sdp(AnswerSdp), ct);
+        SipUserAgent carol = await StartCallerWithDefaultShutdown();
+        await _net.Run(carol.InviteAsync(BobUri, SipBody.Sdp(OfferSdp)));
+
+        DateTimeOffset start = _net.Time.GetUtcNow();
+        await _net.Run(carol.DisposeAsync().AsTask());
+        TimeSpan waited = _net.Time.GetUtcNow() - start;
+
+        Assert.InRange(waited, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.1)); // the default ShutdownTimeout
+        Assert.Equal(3, _net.Requests(SipMethods.Bye).Count()); // sent at 0, 0.5 and 1.5 s
+    }
+
+    private async Task<SipUserAgent> StartCallerWithDefaultShutdown()
+    {
+        SipUserAgent carol = _net.CreateAgent(_net.Options("carol", o => o with { ShutdownTimeout = new SipUserAgentOptions { Identity = o.Identity }.ShutdownTimeout }));
+        await carol.StartAsync();
+        return carol;
+    }
+
+    [Fact]
     public async Task Callee_that_never_gets_the_ack_hangs_up_after_64_T1()
     {
         _net.Drop = (_, _, m) => m is SipRequest { Method: SipMethods.Ack };
