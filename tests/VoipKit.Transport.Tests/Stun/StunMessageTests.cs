@@ -212,4 +212,12 @@ public class StunMessageTests
         Assert.Throws<ArgumentException>(() => Saslprep.Prepare("a\uD800"));
         Assert.Throws<ArgumentOutOfRangeException>(() => StunIntegrity.LongTermKey("u", "r", "p", 3));
     }
+
+    [Theory]
+    [InlineData("", 0x00000000u)]
+    [InlineData("a", 0xE8B7BE43u)]
+    [InlineData("123456789", 0xCBF43926u)] // the CRC-32 check value
+    [InlineData("The quick brown fox jumps over the lazy dog", 0x414FA339u)]
+    public void Crc32_matches_known_values(string text, uint expected) =>
+        Assert.Equal(expected, StunCrc32.Compute(System.Text.Encoding.ASCII.GetBytes(text)));
 }
