@@ -36,7 +36,7 @@ internal ref struct StunAttributeEnumerator
             ushort type = BinaryPrimitives.ReadUInt16BigEndian(_message[offset..]);
             int length = BinaryPrimitives.ReadUInt16BigEndian(_message[(offset + 2)..]);
             _next = offset + StunConstants.AttributeHeaderLength + StunConstants.Padded(length);
-            bool afterIntegrity = _integrityOffset >= 0 && offset > _integrityOffset;
+            bool afterIntegrity = _integrityOffset > 0 && offset > _integrityOffset;
             if (afterIntegrity && type is not (StunAttributeType.MessageIntegritySha256 or StunAttributeType.Fingerprint))
             {
                 continue;

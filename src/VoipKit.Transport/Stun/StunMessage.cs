@@ -46,13 +46,13 @@ internal readonly ref struct StunMessage
     public ReadOnlySpan<byte> Span => _message;
 
     /// <summary>Whether MESSAGE-INTEGRITY is present.</summary>
-    public bool HasMessageIntegrity => _integrityOffset >= 0;
+    public bool HasMessageIntegrity => _integrityOffset > 0;
 
     /// <summary>Whether MESSAGE-INTEGRITY-SHA256 is present.</summary>
-    public bool HasMessageIntegritySha256 => _integritySha256Offset >= 0;
+    public bool HasMessageIntegritySha256 => _integritySha256Offset > 0;
 
     /// <summary>Whether FINGERPRINT is present.</summary>
-    public bool HasFingerprint => _fingerprintOffset >= 0;
+    public bool HasFingerprint => _fingerprintOffset > 0;
 
     internal int IntegrityOffset => _integrityOffset;
 
@@ -99,11 +99,12 @@ internal readonly ref struct StunMessage
             return StunParseResult.LengthMismatch;
         }
 
-        int integrity = -1, integritySha256 = -1, fingerprint = -1;
+        // Offsets of the special attributes; 0 means absent (attributes start at 20), so a default view has none.
+        int integrity = 0, integritySha256 = 0, fingerprint = 0;
         int offset = StunConstants.HeaderLength;
         while (offset < datagram.Length)
         {
-            if (fingerprint >= 0)
+            if (fingerprint > 0)
             {
                 return StunParseResult.AttributeAfterFingerprint;
             }
@@ -122,7 +123,7 @@ internal readonly ref struct StunMessage
 
             switch (type)
             {
-                case StunAttributeType.MessageIntegrity when integrity < 0 && integritySha256 < 0:
+                case StunAttributeType.MessageIntegrity when integrity == 0 && integritySha256 == 0:
                     if (valueLength != StunConstants.MessageIntegrityLength)
                     {
                         return StunParseResult.BadIntegrityLength;
@@ -130,7 +131,7 @@ internal readonly ref struct StunMessage
 
                     integrity = offset;
                     break;
-                case StunAttributeType.MessageIntegritySha256 when integritySha256 < 0:
+                case StunAttributeType.MessageIntegritySha256 when integritySha256 == 0:
                     if (valueLength is < 16 or > StunConstants.MessageIntegritySha256Length || (valueLength & 3) != 0)
                     {
                         return StunParseResult.BadIntegrityLength;
@@ -157,7 +158,7 @@ internal readonly ref struct StunMessage
 
     /// <summary>Enumerates the attributes the receiver must consider, in wire order.</summary>
     public StunAttributeEnumerator GetAttributes() =>
-        new(_message, _integrityOffset >= 0 && (_integritySha256Offset < 0 || _integrityOffset < _integritySha256Offset) ? _integrityOffset : _integritySha256Offset);
+        new(_message, _integrityOffset > 0 && (_integritySha256Offset == 0 || _integrityOffset < _integritySha256Offset) ? _integrityOffset : _integritySha256Offset);
 
     /// <summary>Finds the first considered attribute of a type.</summary>
     /// <returns><see langword="false"/> when absent.</returns>

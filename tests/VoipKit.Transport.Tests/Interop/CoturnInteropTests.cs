@@ -30,6 +30,17 @@ public sealed class CoturnInteropTests
     }
 
     [Fact]
+    public async Task Binding_over_ipv6_loopback_gets_the_ipv6_xor_mapped_address()
+    {
+        await using CoturnServer server = await CoturnServer.StartAsync();
+        using var transport = new UdpDatagramTransport(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        await using var client = new StunClient(transport);
+        using var cts = new CancellationTokenSource(Limit);
+        IPEndPoint mapped = await client.GetMappedAddressAsync(server.EndPointV6, cts.Token);
+        Assert.Equal(transport.LocalEndPoint, mapped);
+    }
+
+    [Fact]
     public async Task Allocate_with_long_term_credentials_after_401_realm_and_nonce()
     {
         await using CoturnServer server = await CoturnServer.StartAsync();

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace VoipKit.Transport.Tests.Interop;
 
 /// <summary>
-/// coturn's <c>turnserver</c> (Debian <c>coturn</c>) on 127.0.0.1 at a free port, with its config, user
+/// coturn's <c>turnserver</c> (Debian <c>coturn</c>) on 127.0.0.1 and ::1 at a free port, with its config, user
 /// database and log in a temporary folder. Disposing kills the process and deletes the folder, also
 /// when the test failed. A missing <c>turnserver</c> fails the test.
 /// </summary>
@@ -28,6 +28,8 @@ internal sealed class CoturnServer : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
+    public IPEndPoint EndPointV6 => new(IPAddress.IPv6Loopback, EndPoint.Port);
+
     public string LogPath => Path.Combine(_directory, "turn.log");
 
     public static async Task<CoturnServer> StartAsync()
@@ -38,6 +40,7 @@ internal sealed class CoturnServer : IAsyncDisposable
         File.WriteAllLines(Path.Combine(directory, "turn.conf"),
         [
             "listening-ip=127.0.0.1",
+            "listening-ip=::1",
             "relay-ip=127.0.0.1",
             $"listening-port={port}",
             $"min-port={relayStart}",

@@ -220,4 +220,14 @@ public class StunMessageTests
     [InlineData("The quick brown fox jumps over the lazy dog", 0x414FA339u)]
     public void Crc32_matches_known_values(string text, uint expected) =>
         Assert.Equal(expected, StunCrc32.Compute(System.Text.Encoding.ASCII.GetBytes(text)));
+
+    [Fact]
+    public void A_default_view_has_no_integrity_and_verifies_nothing()
+    {
+        StunMessage m = default;
+        Assert.False(StunIntegrity.VerifyMessageIntegrity(m, [1]));
+        Assert.False(StunIntegrity.VerifyMessageIntegritySha256(m, [1]));
+        Assert.False(StunIntegrity.VerifyFingerprint(m));
+        Assert.False(m.HasAttribute(StunAttributeType.Username));
+    }
 }
