@@ -54,11 +54,18 @@ internal static class StunIntegrity
 
     /// <summary>Checks MESSAGE-INTEGRITY (HMAC-SHA1) in constant time. <see langword="false"/> when absent.</summary>
     public static bool VerifyMessageIntegrity(in StunMessage message, ReadOnlySpan<byte> key) =>
-        message.HasMessageIntegrity && VerifyMac(message.Span, message.IntegrityOffset, key, sha256: false);
+        message.HasMessageIntegrity && VerifyMac(message.Span, message.IntegrityOffset, null, key, sha256: false);
+
+    /// <summary>Checks MESSAGE-INTEGRITY with a prepared key, in constant time. <see langword="false"/> when absent.</summary>
+    public static bool VerifyMessageIntegrity(in StunMessage message, StunHmacSha1Key key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return message.HasMessageIntegrity && VerifyMac(message.Span, message.IntegrityOffset, key, default, sha256: false);
+    }
 
     /// <summary>Checks MESSAGE-INTEGRITY-SHA256 (possibly truncated) in constant time. <see langword="false"/> when absent.</summary>
     public static bool VerifyMessageIntegritySha256(in StunMessage message, ReadOnlySpan<byte> key) =>
-        message.HasMessageIntegritySha256 && VerifyMac(message.Span, message.IntegritySha256Offset, key, sha256: true);
+        message.HasMessageIntegritySha256 && VerifyMac(message.Span, message.IntegritySha256Offset, null, key, sha256: true);
 
     /// <summary>Checks FINGERPRINT. <see langword="false"/> when absent.</summary>
     public static bool VerifyFingerprint(in StunMessage message)
@@ -78,7 +85,7 @@ internal static class StunIntegrity
     // The MAC covers everything before the attribute, with the header length set as if the attribute
     // were the last one (section 14.5). That differs from the wire when FINGERPRINT (or MI-SHA256)
     // follows, so the covered bytes are copied and the length patched.
-    private static bool VerifyMac(ReadOnlySpan<byte> message, int offset, ReadOnlySpan<byte> key, bool sha256)
+    private static bool VerifyMac(ReadOnlySpan<byte> message, int offset, StunHmacSha1Key? prepared, ReadOnlySpan<byte> key, bool sha256)
     {
         int macLength = BinaryPrimitives.ReadUInt16BigEndian(message[(offset + 2)..]);
         ReadOnlySpan<byte> received = message.Slice(offset + StunConstants.AttributeHeaderLength, macLength);
@@ -89,7 +96,11 @@ internal static class StunIntegrity
         BinaryPrimitives.WriteUInt16BigEndian(
             covered[2..], (ushort)(offset + StunConstants.AttributeHeaderLength + macLength - StunConstants.HeaderLength));
         Span<byte> mac = stackalloc byte[StunConstants.MessageIntegritySha256Length];
-        if (sha256)
+        if (prepared is not null)
+        {
+            prepared.Compute(covered, mac);
+        }
+        else if (sha256)
         {
             HMACSHA256.HashData(key, covered, mac);
         }
