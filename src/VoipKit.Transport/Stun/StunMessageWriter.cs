@@ -62,7 +62,7 @@ internal ref struct StunMessageWriter
     public readonly ReadOnlySpan<byte> Written => _buffer[.._length];
 
     /// <summary>Appends an attribute with a raw value.</summary>
-    public bool AddAttribute(ushort type, ReadOnlySpan<byte> value)
+    public bool AddAttribute(ushort type, scoped ReadOnlySpan<byte> value)
     {
         if (!TryReserve(type, value.Length, out Span<byte> destination))
         {
@@ -74,7 +74,7 @@ internal ref struct StunMessageWriter
     }
 
     /// <summary>Appends an attribute whose value is the UTF-8 form of <paramref name="value"/> (USERNAME, REALM, NONCE, SOFTWARE...).</summary>
-    public bool AddString(ushort type, ReadOnlySpan<char> value)
+    public bool AddString(ushort type, scoped ReadOnlySpan<char> value)
     {
         int byteCount = Encoding.UTF8.GetByteCount(value);
         if (!TryReserve(type, byteCount, out Span<byte> destination))
@@ -120,7 +120,7 @@ internal ref struct StunMessageWriter
     public bool AddXorAddress(ushort type, in StunEndPoint endPoint) => WriteAddress(type, endPoint, xor: true);
 
     /// <summary>Appends ERROR-CODE with a code of 300–699 and a UTF-8 reason phrase.</summary>
-    public bool AddErrorCode(int code, ReadOnlySpan<char> reason)
+    public bool AddErrorCode(int code, scoped ReadOnlySpan<char> reason)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(code, 300);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(code, 699);
@@ -139,7 +139,7 @@ internal ref struct StunMessageWriter
     }
 
     /// <summary>Appends UNKNOWN-ATTRIBUTES.</summary>
-    public bool AddUnknownAttributes(ReadOnlySpan<ushort> types)
+    public bool AddUnknownAttributes(scoped ReadOnlySpan<ushort> types)
     {
         if (!TryReserve(StunAttributeType.UnknownAttributes, 2 * types.Length, out Span<byte> destination))
         {
@@ -171,7 +171,7 @@ internal ref struct StunMessageWriter
     public bool AddChannelNumber(ushort channel) => AddUInt32(StunAttributeType.ChannelNumber, (uint)channel << 16);
 
     /// <summary>Appends MESSAGE-INTEGRITY: HMAC-SHA1 over the message so far, the header length counting this attribute.</summary>
-    public bool AddMessageIntegrity(ReadOnlySpan<byte> key)
+    public bool AddMessageIntegrity(scoped ReadOnlySpan<byte> key)
     {
         int offset = _length;
         if (!TryReserve(StunAttributeType.MessageIntegrity, StunConstants.MessageIntegrityLength, out Span<byte> destination))
@@ -200,7 +200,7 @@ internal ref struct StunMessageWriter
     }
 
     /// <summary>Appends MESSAGE-INTEGRITY-SHA256, truncated to <paramref name="length"/> bytes (16–32, a multiple of 4).</summary>
-    public bool AddMessageIntegritySha256(ReadOnlySpan<byte> key, int length = StunConstants.MessageIntegritySha256Length)
+    public bool AddMessageIntegritySha256(scoped ReadOnlySpan<byte> key, int length = StunConstants.MessageIntegritySha256Length)
     {
         if (length is < 16 or > StunConstants.MessageIntegritySha256Length || (length & 3) != 0)
         {
