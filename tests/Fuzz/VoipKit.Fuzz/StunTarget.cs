@@ -10,9 +10,21 @@ namespace VoipKit.Fuzz;
 internal static class StunTarget
 {
     private static readonly byte[] Key = [0x6b, 0x65, 0x79];
+    private static readonly StunHmacSha1Key PreparedKey = new(Key);
+    private static readonly StunEndPoint Source = StunEndPoint.Create([192, 0, 2, 1], 3478);
 
     public static void Run(ReadOnlySpan<byte> data)
     {
+        // The responder sees every datagram a server or ICE agent receives; an answer it writes must parse.
+        Span<byte> response = stackalloc byte[548];
+        foreach (StunHmacSha1Key? key in (ReadOnlySpan<StunHmacSha1Key?>)[null, PreparedKey])
+        {
+            if (StunBindingResponder.Respond(data, Source, response, out int answered, key) is StunResponderResult.Success or StunResponderResult.Error)
+            {
+                Check(StunMessage.TryParse(response[..answered], out _) == StunParseResult.Ok);
+            }
+        }
+
         bool demux = StunMessage.IsStun(data);
         if (StunMessage.TryParse(data, out StunMessage message) != StunParseResult.Ok)
         {
@@ -46,6 +58,7 @@ internal static class StunTarget
         }
 
         _ = StunIntegrity.VerifyMessageIntegrity(message, Key);
+        Check(StunIntegrity.VerifyMessageIntegrity(message, PreparedKey) == StunIntegrity.VerifyMessageIntegrity(message, Key));
         _ = StunIntegrity.VerifyMessageIntegritySha256(message, Key);
         _ = StunIntegrity.VerifyFingerprint(message);
         try
