@@ -24,6 +24,7 @@ packages=(
   libssl-dev     # VoipKit.Crypto: native harnesses link -lcrypto; SRTP's HMAC-SHA1 calls libcrypto
   pkg-config     # VoipKit.Crypto: NativeHarness finds the libraries' flags
   gcc            # VoipKit.Crypto: NativeHarness compiles the C harnesses during the test run
+  coturn         # VoipKit.Transport.Tests: coturn's turnserver answers our STUN Binding and authenticated Allocate (Interop/CoturnServer)
 )
 
 missing=()

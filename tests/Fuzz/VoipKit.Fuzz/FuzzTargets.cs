@@ -18,6 +18,7 @@ public static class FuzzTargets
         ["sdp"] = SdpTarget.Run,
         ["digest"] = SipDigestTarget.Run,
         ["wav"] = Wav,
+        ["stun"] = StunTarget.Run,
     };
 
     private static void Wav(ReadOnlySpan<byte> input)
