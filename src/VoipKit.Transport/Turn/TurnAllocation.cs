@@ -29,6 +29,7 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
     private readonly Task _worker;
     private int _nextChannel = ChannelData.MinChannel;
     private int _disposed;
+    private long _refreshesCompleted;
     private volatile bool _failed;
 
     internal TurnAllocation(TurnClient client, StunEndPoint relayed, StunEndPoint mapped, TimeSpan lifetime)
@@ -69,6 +70,9 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
 
     /// <summary>Receives peer data. Set it before creating permissions; data arriving without it is counted and dropped.</summary>
     public TurnDataHandler? DataReceived { get; set; }
+
+    /// <summary>Refreshes finished (successful or not): lets tests wait for the worker before moving virtual time on.</summary>
+    internal long RefreshesCompleted => Interlocked.Read(ref _refreshesCompleted);
 
     /// <summary>The client's counters.</summary>
     public TurnCounters Counters => _client.Counters;
@@ -266,6 +270,10 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
             {
                 Forget(item);
             }
+        }
+        finally
+        {
+            Interlocked.Increment(ref _refreshesCompleted);
         }
     }
 
