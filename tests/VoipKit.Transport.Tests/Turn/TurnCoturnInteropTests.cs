@@ -55,7 +55,7 @@ public sealed class TurnCoturnInteropTests
         await allocation.DisposeAsync();
         Assert.Null(client.Allocation);
         // coturn answers the LIFETIME 0 Refresh at once and frees the allocation on its next timer tick (~1 s).
-        await WaitForLogAsync(server, "session 000000000000000001: delete:", cts.Token);
+        await WaitForLogAsync(server, ": delete: realm=<voipkit.test>, username=<alice>", cts.Token);
         TurnErrorException e = await Assert.ThrowsAsync<TurnErrorException>(() => client.RefreshAsync(600, cts.Token));
         Assert.Equal(TurnErrorKind.AllocationMismatch, e.Kind);
         Assert.Equal(437, e.Code);
