@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -10,6 +11,9 @@ internal sealed partial class TurnAllocation
 {
     /// <summary>What a Send indication adds around the data: header, XOR-PEER-ADDRESS (IPv6), DATA header, padding, FINGERPRINT.</summary>
     public const int MaxSendIndicationOverhead = StunConstants.HeaderLength + 4 + 20 + 4 + 3 + 8;
+
+    private readonly uint _indicationIdPrefix = BinaryPrimitives.ReadUInt32BigEndian(RandomNumberGenerator.GetBytes(4));
+    private long _indicationCounter = BinaryPrimitives.ReadInt64BigEndian(RandomNumberGenerator.GetBytes(8)) & long.MaxValue;
 
     /// <summary>
     /// Frames <paramref name="data"/> for <paramref name="peer"/> into <paramref name="destination"/>: ChannelData when
@@ -26,8 +30,11 @@ internal sealed partial class TurnAllocation
             return ChannelData.TryWrite(destination, channel, data, out written);
         }
 
+        // No response ever matches an indication's ID, so a random prefix and a counter will do; a CSPRNG call per
+        // packet cost ~1.4 µs here (more than the rest of the framing).
         Span<byte> transactionId = stackalloc byte[StunConstants.TransactionIdLength];
-        RandomNumberGenerator.Fill(transactionId);
+        BinaryPrimitives.WriteUInt32BigEndian(transactionId, _indicationIdPrefix);
+        BinaryPrimitives.WriteUInt64BigEndian(transactionId[4..], (ulong)Interlocked.Increment(ref _indicationCounter));
         var writer = new StunMessageWriter(destination, new StunMessageType(TurnConstants.Send, StunClass.Indication), transactionId);
         writer.AddXorAddress(StunAttributeType.XorPeerAddress, peer);
         writer.AddAttribute(StunAttributeType.Data, data);
