@@ -16,6 +16,7 @@ namespace VoipKit.Transport.Turn;
 /// </summary>
 internal sealed partial class TurnAllocation : IAsyncDisposable
 {
+    private static readonly TimeSpan MinRefreshDelay = TimeSpan.FromSeconds(1);
     private readonly TurnClient _client;
     private readonly TurnClientOptions _options;
     private readonly TimeProvider _time;
@@ -193,9 +194,11 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
 
     private TimeSpan AllocationRefreshDelay(TimeSpan lifetime)
     {
+        // At least a second, so that a server granting a tiny lifetime cannot drive a refresh loop.
         TimeSpan beforeExpiry = lifetime - _options.RefreshMargin;
         TimeSpan half = lifetime / 2;
-        return beforeExpiry > half ? beforeExpiry : half;
+        TimeSpan delay = beforeExpiry > half ? beforeExpiry : half;
+        return delay > MinRefreshDelay ? delay : MinRefreshDelay;
     }
 
     private void AddPermission(StunEndPoint address)

@@ -29,6 +29,7 @@ public sealed class TurnAllocationTests : IAsyncDisposable
     [Theory]
     [InlineData(600u, 540, 1080)] // lifetime − 60 s
     [InlineData(100u, 50, 100)] // short lifetimes: half of it
+    [InlineData(1u, 1, 2)] // but never sooner than 1 s
     internal async Task Allocation_is_refreshed_at_lifetime_minus_60_s_or_half_the_lifetime(uint lifetime, int first, int second)
     {
         _server.GrantedLifetime = lifetime;
