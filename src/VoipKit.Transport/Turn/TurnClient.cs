@@ -23,6 +23,7 @@ internal sealed partial class TurnClient : IAsyncDisposable
     private readonly Task _receiveLoop;
     private TurnAllocation? _allocation;
     private int _disposed;
+    private int _allocating;
 
     /// <summary>Creates a client over <paramref name="transport"/> (not owned: the caller disposes it).</summary>
     public TurnClient(IDatagramTransport transport, TurnClientOptions options, TimeProvider? timeProvider = null, ILogger<TurnClient>? logger = null)
@@ -63,11 +64,23 @@ internal sealed partial class TurnClient : IAsyncDisposable
     public async Task<TurnAllocation> AllocateAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (Allocation is not null)
+        if (Allocation is not null || Interlocked.Exchange(ref _allocating, 1) != 0)
         {
-            throw new InvalidOperationException("This client already has an allocation; dispose it first.");
+            throw new InvalidOperationException("This client already has an allocation (or is making one); dispose it first.");
         }
 
+        try
+        {
+            return await AllocateOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _allocating, 0);
+        }
+    }
+
+    private async Task<TurnAllocation> AllocateOnceAsync(CancellationToken cancellationToken)
+    {
         uint? lifetime = Options.RequestedLifetime is TimeSpan l ? (uint)l.TotalSeconds : null;
         bool redirected = false;
         byte[] response;

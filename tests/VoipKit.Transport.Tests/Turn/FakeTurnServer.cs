@@ -257,5 +257,12 @@ internal sealed class FakeTurnServer
         }
 
         public void Inject(byte[] datagram, EndPoint from) => _inbound.Writer.TryWrite((datagram, from));
+
+        /// <summary>For a client without a receive loop: the next answer queued for it.</summary>
+        public async Task<(byte[] Data, EndPoint From)> TakeInjectedAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            return await _inbound.Reader.ReadAsync(timeout.Token);
+        }
     }
 }

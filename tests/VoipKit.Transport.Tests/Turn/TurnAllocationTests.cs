@@ -123,6 +123,46 @@ public sealed class TurnAllocationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_channel_refused_on_refresh_is_forgotten_and_data_falls_back_to_send_indications()
+    {
+        _server.GrantedLifetime = 3600;
+        TurnAllocation allocation = await AllocateAsync();
+        StunEndPoint peer = TurnClientTests.Peer(4);
+        await allocation.BindChannelAsync(peer).WaitAsync(RealTimeLimit);
+        await _server.NextAsync();
+        await AssertNextAtAsync(TurnConstants.CreatePermission, 240);
+        await AssertNextAtAsync(TurnConstants.CreatePermission, 480);
+        _server.NextError[TurnConstants.ChannelBind] = 403;
+        await AssertNextAtAsync(TurnConstants.ChannelBind, 540);
+        Assert.Equal(0, allocation.GetChannel(peer));
+        Assert.True(allocation.IsActive);
+        Assert.True(await allocation.SendAsync(peer, new byte[] { 1 }));
+        Assert.Equal(TurnConstants.Send, (await _server.NextAsync()).Method);
+    }
+
+    [Fact]
+    public async Task A_socket_owner_can_hand_datagrams_in_without_a_receive_loop()
+    {
+        await _client.DisposeAsync();
+        var options = Options(null) with { RunReceiveLoop = false };
+        var client = new TurnClient(_server.Transport, options, _time);
+        _client = client;
+
+        // Nobody reads the transport: answers only arrive when handed in.
+        Task<TurnAllocation> allocate = client.AllocateAsync();
+        await _server.NextAsync();
+        (byte[] challenge, EndPoint from) = await _server.Transport.TakeInjectedAsync();
+        Assert.True(client.TryHandleDatagram(challenge, from));
+        await _server.NextAsync();
+        (byte[] success, from) = await _server.Transport.TakeInjectedAsync();
+        Assert.False(client.TryHandleDatagram(success, IPEndPoint.Parse("198.51.100.66:3478"))); // not the server
+        Assert.True(client.TryHandleDatagram(success, from));
+        TurnAllocation allocation = await allocate.WaitAsync(RealTimeLimit);
+        Assert.Equal(FakeTurnServer.Relayed, allocation.RelayedAddress);
+        Assert.Equal(1, client.Counters.DroppedWrongSource);
+    }
+
+    [Fact]
     public async Task Send_indications_until_the_channel_is_bound_then_channel_data()
     {
         TurnAllocation allocation = await AllocateAsync();
