@@ -19,6 +19,7 @@ public static class FuzzTargets
         ["digest"] = SipDigestTarget.Run,
         ["wav"] = Wav,
         ["stun"] = StunTarget.Run,
+        ["turn"] = TurnTarget.Run,
     };
 
     private static void Wav(ReadOnlySpan<byte> input)

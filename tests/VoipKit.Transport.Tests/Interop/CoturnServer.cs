@@ -56,6 +56,7 @@ internal sealed class CoturnServer : IAsyncDisposable
             "no-cli",
             $"log-file={Path.Combine(directory, "turn.log")}",
             "simple-log",
+            "verbose",
             "allow-loopback-peers",
             $"pidfile={Path.Combine(directory, "turn.pid")}",
         ]);
