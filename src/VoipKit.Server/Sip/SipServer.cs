@@ -49,7 +49,7 @@ public sealed partial class SipServer : IAsyncDisposable
         _location = new SipLocationService(time, options.MaxBindingsPerAddressOfRecord);
         _digest = new SipDigestServer(FindSecret, time);
         _metrics = new SipServerMetrics(() => _location.Count);
-        coreSlot[0] = new SipServerCore(options, _identity, _location, _digest, _metrics, _sender, time, _logger);
+        Volatile.Write(ref coreSlot[0], new SipServerCore(options, _identity, _location, _digest, _metrics, _sender, time, _logger));
         _purgeTimer = time.CreateTimer(_ => _location.Purge(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         Uri = SipUri.Parse("sip:" + _identity.SentBy);
     }
@@ -94,7 +94,7 @@ public sealed partial class SipServer : IAsyncDisposable
         // The transports exist before the core (it needs the bound port); the handler reads the core from this slot.
         var coreSlot = new SipServerCore[1];
         SipMessageHandler handler = (received, ct) =>
-            coreSlot[0] is { } core
+            Volatile.Read(ref coreSlot[0]) is { } core
                 ? core.HandleAsync(received.Message, new SipFlow(received.Transport.Protocol, received.RemoteEndPoint), ct)
                 : ValueTask.CompletedTask;
         for (int attempt = 1; ; attempt++)
