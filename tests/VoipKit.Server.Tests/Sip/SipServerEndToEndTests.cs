@@ -56,6 +56,11 @@ public sealed class SipServerEndToEndTests
         SipResponse? bye = await callee.ByeAsync(ct);
         Assert.Equal(200, bye!.StatusCode);
         Assert.Equal(SipDialogEndReason.RemoteHangup, (await caller.Ended.WaitAsync(ct)).Reason);
+        if (bobTransport == SipTransportProtocol.Tcp)
+        {
+            // The server reached Bob over the connection he registered on, never over a new one to his Contact.
+            Assert.Equal(1, ((SipStreamTransport)bob.Transport).ConnectionCount);
+        }
 
         // The in-dialog requests went through the server: two ACKs (INVITE, re-INVITE), the re-INVITE, OPTIONS and BYE.
         // Over UDP a slow answer makes the agents retransmit, and a stateless proxy forwards every copy.
@@ -73,6 +78,35 @@ public sealed class SipServerEndToEndTests
         Assert.Equal(200, (await bobReg.UnregisterAsync(ct)).StatusCode);
         Assert.Empty(server.GetBindings("bob"));
         Assert.Equal(0, stats.SendFailures);
+    }
+
+    [Theory]
+    [InlineData(SipTransportProtocol.Udp)]
+    [InlineData(SipTransportProtocol.Tcp)]
+    public async Task A_callee_whose_contact_is_unreachable_is_reached_over_its_registration_flow(SipTransportProtocol transport)
+    {
+        // As behind a NAT: Bob's Contact names a private address nobody can reach (TEST-NET-3, no route here); the
+        // server must use the source of his REGISTER for the INVITE and for in-dialog requests to that Contact.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        CancellationToken ct = timeout.Token;
+        var log = new ListLoggerFactory();
+        await using SipServer server = await StartServerAsync(ct, log);
+        await using SipUserAgent alice = await StartAgentAsync(server, "alice", transport, ct);
+        await using SipUserAgent bob = await StartAgentAsync(server, "bob", transport, ct, contactHost: "203.0.113.77");
+        var bobDialog = new TaskCompletionSource<SipDialog>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.IncomingCall = async (call, token) => bobDialog.SetResult(await call.AcceptAsync(SipBody.Sdp("v=0\r\n"), token));
+        await RegisterAsync(alice, ct);
+        await RegisterAsync(bob, ct);
+        Assert.Equal("203.0.113.77", Assert.Single(server.GetBindings("bob")).Host);
+
+        SipCallResult result = await alice.InviteAsync(Aor("bob"), SipBody.Sdp("v=0\r\n"), cancellationToken: ct);
+
+        Assert.True(result.Succeeded, "status " + result.StatusCode + "\n" + log.Text);
+        Assert.Equal("203.0.113.77", result.Dialog!.RemoteTarget.Host);
+        Assert.Equal(200, (await result.Dialog.OptionsAsync(ct)).StatusCode);
+        Assert.Equal(200, (await result.Dialog.ByeAsync(ct))!.StatusCode);
+        Assert.Equal(SipDialogEndReason.RemoteHangup, (await (await bobDialog.Task.WaitAsync(ct)).Ended.WaitAsync(ct)).Reason);
+        Assert.Equal(0, server.Statistics.SendFailures);
     }
 
     [Theory]

@@ -33,10 +33,12 @@ internal static class SipServerFixture
     public static SipUri Proxy(SipServer server, SipTransportProtocol protocol) =>
         SipUri.Parse(server.Uri + (protocol == SipTransportProtocol.Tcp ? ";transport=tcp" : string.Empty));
 
-    public static async Task<SipUserAgent> StartAgentAsync(SipServer server, string user, SipTransportProtocol protocol, CancellationToken ct, string? password = null)
+    public static async Task<SipUserAgent> StartAgentAsync(
+        SipServer server, string user, SipTransportProtocol protocol, CancellationToken ct, string? password = null, string? contactHost = null)
     {
         var ua = new SipUserAgent(new SipUserAgentOptions
         {
+            ContactHost = contactHost,
             Identity = SipUri.Parse("sip:" + user + "@" + Domain),
             Credentials = new SipCredentials(user, password ?? Users[user]),
             OutboundProxy = Proxy(server, protocol),
