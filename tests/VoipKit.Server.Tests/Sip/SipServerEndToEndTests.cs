@@ -1,3 +1,4 @@
+using System.Net;
 using VoipKit.Server.Sip;
 using VoipKit.Signaling.Messages;
 using VoipKit.Signaling.Transports;
@@ -107,6 +108,31 @@ public sealed class SipServerEndToEndTests
         Assert.Equal(200, (await result.Dialog.ByeAsync(ct))!.StatusCode);
         Assert.Equal(SipDialogEndReason.RemoteHangup, (await (await bobDialog.Task.WaitAsync(ct)).Ended.WaitAsync(ct)).Reason);
         Assert.Equal(0, server.Statistics.SendFailures);
+    }
+
+    [Theory]
+    [InlineData(SipTransportProtocol.Udp)]
+    [InlineData(SipTransportProtocol.Tcp)]
+    public async Task Agents_call_through_the_server_over_ipv6_loopback(SipTransportProtocol transport)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        CancellationToken ct = timeout.Token;
+        var log = new ListLoggerFactory();
+        await using SipServer server = await SipServer.StartAsync(Options(null, log) with { ListenEndPoint = new IPEndPoint(IPAddress.IPv6Loopback, 0) }, ct);
+        await using SipUserAgent alice = await StartAgentAsync(server, "alice", transport, ct, address: IPAddress.IPv6Loopback);
+        await using SipUserAgent bob = await StartAgentAsync(server, "bob", transport, ct, address: IPAddress.IPv6Loopback);
+        var bobDialog = new TaskCompletionSource<SipDialog>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.IncomingCall = async (call, token) => bobDialog.SetResult(await call.AcceptAsync(SipBody.Sdp("v=0\r\n"), token));
+        await RegisterAsync(alice, ct);
+        await RegisterAsync(bob, ct);
+
+        SipCallResult result = await alice.InviteAsync(Aor("bob"), SipBody.Sdp("v=0\r\n"), cancellationToken: ct);
+
+        Assert.True(result.Succeeded, "status " + result.StatusCode + "\n" + log.Text);
+        Assert.Equal("[::1]", Assert.Single(result.Dialog!.RouteSet).Uri.Host);
+        Assert.Equal(200, (await result.Dialog.ByeAsync(ct))!.StatusCode);
+        Assert.Equal(SipDialogEndReason.RemoteHangup, (await (await bobDialog.Task.WaitAsync(ct)).Ended.WaitAsync(ct)).Reason);
+        Assert.Equal(1, server.Statistics.ForwardedRequests(SipMethods.Bye));
     }
 
     [Theory]

@@ -34,7 +34,7 @@ internal static class SipServerFixture
         SipUri.Parse(server.Uri + (protocol == SipTransportProtocol.Tcp ? ";transport=tcp" : string.Empty));
 
     public static async Task<SipUserAgent> StartAgentAsync(
-        SipServer server, string user, SipTransportProtocol protocol, CancellationToken ct, string? password = null, string? contactHost = null)
+        SipServer server, string user, SipTransportProtocol protocol, CancellationToken ct, string? password = null, string? contactHost = null, IPAddress? address = null)
     {
         var ua = new SipUserAgent(new SipUserAgentOptions
         {
@@ -43,7 +43,7 @@ internal static class SipServerFixture
             Credentials = new SipCredentials(user, password ?? Users[user]),
             OutboundProxy = Proxy(server, protocol),
             Transport = protocol,
-            LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            LocalEndPoint = new IPEndPoint(address ?? IPAddress.Loopback, 0),
             ShutdownTimeout = TimeSpan.FromMilliseconds(500),
         });
         await ua.StartAsync(ct);
