@@ -24,7 +24,10 @@ namespace VoipKit.Server.Sip;
 /// </example>
 public sealed partial class SipServer : IAsyncDisposable
 {
-    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the server publishes on.</summary>
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the server publishes on; each server has its own
+    /// meter, whose <see cref="System.Diagnostics.Metrics.Meter.Scope"/> is the server.
+    /// </summary>
     public const string MeterName = "VoipKit.Server";
 
     private const int BindAttempts = 10;
@@ -48,7 +51,7 @@ public sealed partial class SipServer : IAsyncDisposable
         _identity = new SipServerIdentity(options.Domain, host, bound.Port, [bound.Address]);
         _location = new SipLocationService(time, options.MaxBindingsPerAddressOfRecord);
         _digest = new SipDigestServer(FindSecret, time);
-        _metrics = new SipServerMetrics(() => _location.Count);
+        _metrics = new SipServerMetrics(() => _location.Count, this);
         Volatile.Write(ref coreSlot[0], new SipServerCore(options, _identity, _location, _digest, _metrics, _sender, time, _logger));
         _purgeTimer = time.CreateTimer(_ => _location.Purge(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         Uri = SipUri.Parse("sip:" + _identity.SentBy);

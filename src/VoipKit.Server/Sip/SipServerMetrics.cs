@@ -11,9 +11,11 @@ internal sealed class SipServerMetrics : IDisposable
     private readonly Counter<long> _forwardedRequests;
     private readonly Counter<long> _forwardedResponses;
 
-    public SipServerMetrics(Func<int> bindings)
+    /// <param name="bindings">Reads the binding count for the gauge.</param>
+    /// <param name="scope">The server, as the meter's scope: a listener can tell servers of one process apart.</param>
+    public SipServerMetrics(Func<int> bindings, object? scope = null)
     {
-        _meter = new Meter(SipServer.MeterName);
+        _meter = new Meter(new MeterOptions(SipServer.MeterName) { Scope = scope });
         _registrations = _meter.CreateCounter<long>("voipkit.server.sip.registrations", description: "REGISTER requests answered, by status class");
         _forwardedRequests = _meter.CreateCounter<long>("voipkit.server.sip.forwarded_requests", description: "Requests forwarded by the proxy, by method");
         _forwardedResponses = _meter.CreateCounter<long>("voipkit.server.sip.forwarded_responses", description: "Responses forwarded by the proxy");
