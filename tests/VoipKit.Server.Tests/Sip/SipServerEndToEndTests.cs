@@ -67,6 +67,8 @@ public sealed class SipServerEndToEndTests
         // Over UDP a slow answer makes the agents retransmit, and a stateless proxy forwards every copy.
         bool exact = aliceTransport == SipTransportProtocol.Tcp && bobTransport == SipTransportProtocol.Tcp;
         SipServerStatistics stats = server.Statistics;
+        // An ACK travels on its own (nothing answers it): it may still be on its way while Bob's BYE completes.
+        await WaitUntilAsync(() => stats.ForwardedRequests(SipMethods.Ack) >= 2 && stats.InDialogRequestsForwarded >= 5, ct);
         AssertCount(2, stats.ForwardedRequests(SipMethods.Invite), exact, log);
         AssertCount(1, stats.ForwardedRequests(SipMethods.Bye), exact, log);
         AssertCount(1, stats.ForwardedRequests(SipMethods.Options), exact, log);
@@ -214,6 +216,14 @@ public sealed class SipServerEndToEndTests
         Assert.Equal(403, error.StatusCode);
         Assert.Empty(server.GetBindings("alice"));
         Assert.Equal(1, server.Statistics.RegistrationsRefused);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct)
+    {
+        for (int i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(10, ct);
+        }
     }
 
     private static void AssertCount(long expected, long actual, bool exact, ListLoggerFactory log) =>
