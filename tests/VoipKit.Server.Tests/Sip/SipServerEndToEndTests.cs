@@ -134,7 +134,7 @@ public sealed class SipServerEndToEndTests
         Assert.Equal("[::1]", Assert.Single(result.Dialog!.RouteSet).Uri.Host);
         Assert.Equal(200, (await result.Dialog.ByeAsync(ct))!.StatusCode);
         Assert.Equal(SipDialogEndReason.RemoteHangup, (await (await bobDialog.Task.WaitAsync(ct)).Ended.WaitAsync(ct)).Reason);
-        Assert.Equal(1, server.Statistics.ForwardedRequests(SipMethods.Bye));
+        Assert.InRange(server.Statistics.ForwardedRequests(SipMethods.Bye), 1, 3); // over UDP a slow 200 means a retransmitted BYE
     }
 
     [Theory]
