@@ -209,10 +209,11 @@ internal sealed partial class SipServerCore
         SipFlow target = flow.Value;
         var original = new SipRequest(method, requestUri, request.Headers, request.Body);
         Rewrite(request, source, target, outgoingUri, remaining, maxForwards, inDialog);
+        // Counted before sending, so the count is never behind what the next hop has already seen.
+        _metrics.Forwarded(method, inDialog && popped > 0);
+        LogForwarded(_logger, method, requestUri, source, target);
         if (await SendAsync(request, target, cancellationToken).ConfigureAwait(false))
         {
-            _metrics.Forwarded(method, inDialog && popped > 0);
-            LogForwarded(_logger, method, requestUri, source, target);
             return null;
         }
 
@@ -298,19 +299,15 @@ internal sealed partial class SipServerCore
             return;
         }
 
-        if (await SendAsync(response, flow.Value, cancellationToken).ConfigureAwait(false))
-        {
-            _metrics.ResponseForwarded();
-        }
+        _metrics.ResponseForwarded();
+        await SendAsync(response, flow.Value, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask SendLocalAsync(SipResponse response, SipFlow source, CancellationToken cancellationToken)
     {
         // Back over the flow the request came on: its connection, or the UDP source (right behind a NAT, 18.2.2/RFC 3581).
-        if (await SendAsync(response, source, cancellationToken).ConfigureAwait(false))
-        {
-            Stats.OnLocalResponse();
-        }
+        Stats.OnLocalResponse();
+        await SendAsync(response, source, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<bool> SendAsync(SipMessage message, SipFlow flow, CancellationToken cancellationToken)

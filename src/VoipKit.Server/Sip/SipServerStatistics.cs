@@ -26,7 +26,7 @@ public sealed class SipServerStatistics
     /// <summary>401 and 407 challenges sent.</summary>
     public long Challenges => Interlocked.Read(ref _challenges);
 
-    /// <summary>Requests forwarded by the proxy (initial and in-dialog).</summary>
+    /// <summary>Requests forwarded by the proxy (initial and in-dialog), counted as they are sent (a failed send also counts in <see cref="SendFailures"/>).</summary>
     public long RequestsForwarded => Interlocked.Read(ref _requestsForwarded);
 
     /// <summary>Requests forwarded along a Route to this server that carried a To tag (in-dialog: ACK of a 2xx, BYE, re-INVITE...).</summary>
