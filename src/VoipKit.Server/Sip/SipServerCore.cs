@@ -194,6 +194,12 @@ internal sealed partial class SipServerCore
         }
         else
         {
+            // Anywhere else only along a dialog record-routed here: a made-up To tag must not turn us into a relay.
+            if (inDialog && !_identity.HasDialogToken(routes.Take(popped), request.CallId))
+            {
+                return isAck ? Drop() : Respond(request, 403, "Forbidden (not a dialog of this proxy)");
+            }
+
             flow = await SipNextHop.FromUriAsync(remaining.Count > 0 ? remaining[0].Uri : requestUri, _sender, cancellationToken).ConfigureAwait(false);
             if (flow is null)
             {
@@ -224,6 +230,7 @@ internal sealed partial class SipServerCore
     {
         string branch = _identity.Branch(request, outgoingUri); // from the request as received
         string method = request.Method;
+        string callId = request.CallId ?? string.Empty;
         request.RequestUri = outgoingUri;
         SipServerMessages.ReplaceList(request, SipHeaderNames.Route, remaining.Select(r => r.ToString()));
         request.SetHeader(SipHeaderNames.MaxForwards, (maxForwards - 1).ToString(CultureInfo.InvariantCulture));
@@ -233,8 +240,8 @@ internal sealed partial class SipServerCore
 
             // RFC 5658: facing each side with its own transport when they differ; the top entry faces the next hop.
             string[] recordRoutes = target.Protocol == source.Protocol
-                ? [_identity.RecordRoute(target.Protocol)]
-                : [_identity.RecordRoute(target.Protocol), _identity.RecordRoute(source.Protocol)];
+                ? [_identity.RecordRoute(target.Protocol, callId)]
+                : [_identity.RecordRoute(target.Protocol, callId), _identity.RecordRoute(source.Protocol, callId)];
             SipServerMessages.Prepend(request, SipHeaderNames.RecordRoute, recordRoutes);
         }
 

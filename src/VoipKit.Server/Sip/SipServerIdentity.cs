@@ -18,6 +18,7 @@ internal sealed class SipServerIdentity : IDisposable
     public const string BranchPrefix = "z9hG4bKvk";
 
     private const string TagPrefix = "vk";
+    private const string DialogTokenName = "vkd";
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
     private readonly HashSet<string> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
@@ -55,9 +56,17 @@ internal sealed class SipServerIdentity : IDisposable
     public string? AddressOfRecord(SipUri uri) =>
         IsOurDomain(uri) && uri.UnescapedUser is { Length: > 0 } user ? "sip:" + user + "@" + Domain.ToLowerInvariant() : null;
 
-    /// <summary>The Record-Route value facing a side reached over <paramref name="protocol"/>.</summary>
-    public string RecordRoute(SipTransportProtocol protocol) =>
-        "<sip:" + SentBy + (protocol == SipTransportProtocol.Tcp ? ";transport=tcp" : string.Empty) + ";lr>";
+    /// <summary>
+    /// The Record-Route value facing a side reached over <paramref name="protocol"/>. It carries a token bound to the
+    /// Call-ID (<c>vkd</c>), so an in-dialog request can show that its dialog was record-routed here (see
+    /// <see cref="HasDialogToken"/>).
+    /// </summary>
+    public string RecordRoute(SipTransportProtocol protocol, string callId) =>
+        "<sip:" + SentBy + (protocol == SipTransportProtocol.Tcp ? ";transport=tcp" : string.Empty) + ";lr;" + DialogTokenName + "=" + DialogToken(callId) + ">";
+
+    /// <summary>Whether one of <paramref name="ourRoutes"/> carries the dialog token of <paramref name="callId"/>.</summary>
+    public bool HasDialogToken(IEnumerable<SipNameAddress> ourRoutes, string? callId) =>
+        callId is not null && ourRoutes.Any(r => string.Equals(r.Uri.GetParameter(DialogTokenName), DialogToken(callId), StringComparison.Ordinal));
 
     /// <summary>Whether a Via entry is one this server added.</summary>
     public bool IsOurVia(SipVia via) =>
@@ -100,6 +109,8 @@ internal sealed class SipServerIdentity : IDisposable
         request.To?.Tag is { } tag && string.Equals(tag, LocalTag(request), StringComparison.Ordinal);
 
     public void Dispose() => CryptographicOperations.ZeroMemory(_key);
+
+    private string DialogToken(string callId) => Hash("d|" + callId, 6);
 
     private string LoopHash(SipRequest received, SipUri outgoingUri) =>
         Hash("l|" + outgoingUri + "|" + received.From?.Tag + "|" + received.CallId + "|" + received.CSeq?.Number, 6);

@@ -70,7 +70,7 @@ public sealed class SipProxyTests : IDisposable
         Assert.Equal(BobContact, forwarded.RequestUri.ToString());
         Assert.Equal(69, forwarded.MaxForwards);
         Assert.Empty(forwarded.Routes);
-        Assert.Equal("<sip:" + Server + ";lr>", Assert.Single(forwarded.GetHeaders(SipHeaderNames.RecordRoute)));
+        Assert.StartsWith("<sip:" + Server + ";lr;vkd=", Assert.Single(forwarded.GetHeaders(SipHeaderNames.RecordRoute)), StringComparison.Ordinal);
         Assert.Empty(forwarded.GetHeaders(SipHeaderNames.ProxyAuthorization));
         Assert.Equal(2, forwarded.Via.Count);
         Assert.Equal(Server, forwarded.Via[0].Host + ":" + forwarded.Via[0].Port);
@@ -149,6 +149,33 @@ public sealed class SipProxyTests : IDisposable
     }
 
     [Fact]
+    public async Task In_dialog_requests_to_other_hosts_need_the_dialog_token_of_our_record_route()
+    {
+        Bind("bob", BobContact, BobFlow);
+        await _core.HandleAsync(await AuthorizedInvite("k1"), AliceFlow, default);
+        string recordRoute = Assert.Single(_sent.Messages[^1].Message.GetHeaders(SipHeaderNames.RecordRoute));
+        _sent.Messages.Clear();
+
+        // A forged in-dialog request (a made-up To tag) may not use the server as a relay to some other host...
+        SipRequest forged = InDialog("k2", "sip:victim@192.0.2.99:5060", "<sip:" + Server + ";lr>", "call-k1");
+        Assert.Equal(403, (await SendExpectingResponse(forged)).StatusCode);
+        SipRequest otherDialog = InDialog("k3", "sip:victim@192.0.2.99:5060", recordRoute, "another-call");
+        Assert.Equal(403, (await SendExpectingResponse(otherDialog)).StatusCode);
+
+        // ...but a request of the dialog we record-routed, carrying our Record-Route back, goes to its remote target.
+        await _core.HandleAsync(InDialog("k4", "sip:alice@192.0.2.99:5080", recordRoute, "call-k1"), BobFlow, default);
+        (SipMessage message, SipFlow flow) = Assert.Single(_sent.Messages);
+        Assert.True(message is SipRequest, message.ToString());
+        Assert.Equal(new SipFlow(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Parse("192.0.2.99"), 5080)), flow);
+        Assert.Empty(message.Routes);
+    }
+
+    private static SipRequest InDialog(string id, string target, string route, string callId) => Parse(
+        "BYE " + target + " SIP/2.0\r\n" + Via(id) +
+        "Max-Forwards: 70\r\nRoute: " + route + "\r\n" +
+        "From: <sip:bob@voipkit.test>;tag=b\r\nTo: <sip:alice@voipkit.test>;tag=a\r\nCall-ID: " + callId + "\r\nCSeq: 7 BYE\r\nContent-Length: 0\r\n\r\n");
+
+    [Fact]
     public async Task Udp_to_tcp_is_record_routed_twice_with_the_transport_of_each_side()
     {
         Bind("bob", "sip:bob@10.0.0.5:5062;transport=tcp", BobTcpFlow);
@@ -157,7 +184,11 @@ public sealed class SipProxyTests : IDisposable
 
         (SipMessage message, SipFlow flow) = Assert.Single(_sent.Messages);
         Assert.Equal(BobTcpFlow, flow);
-        Assert.Equal(["<sip:" + Server + ";transport=tcp;lr>", "<sip:" + Server + ";lr>"], message.GetHeaders(SipHeaderNames.RecordRoute));
+        IReadOnlyList<SipNameAddress> recordRoutes = message.RecordRoutes;
+        Assert.Equal(2, recordRoutes.Count);
+        Assert.Equal("tcp", recordRoutes[0].Uri.Transport);
+        Assert.Null(recordRoutes[1].Uri.Transport);
+        Assert.All(recordRoutes, r => Assert.True(r.Uri.HasParameter("lr")));
         Assert.Equal("TCP", message.Via[0].Transport);
     }
 
