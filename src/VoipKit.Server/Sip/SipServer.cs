@@ -214,6 +214,9 @@ public sealed partial class SipServer : IAsyncDisposable
         public bool Supports(SipTransportProtocol protocol) =>
             protocol == SipTransportProtocol.Udp ? Udp is not null : protocol == SipTransportProtocol.Tcp && Tcp is not null;
 
+        public bool HasConnection(SipFlow flow) =>
+            flow.Protocol != SipTransportProtocol.Tcp || (Tcp is not null && Tcp.HasConnection(flow.RemoteEndPoint));
+
         public ValueTask SendAsync(SipMessage message, SipFlow flow, CancellationToken cancellationToken)
         {
             ISipTransport transport = flow.Protocol == SipTransportProtocol.Tcp

@@ -186,11 +186,11 @@ internal sealed partial class SipServerCore
 
             // A stateless proxy sends to exactly one target (16.11): the newest binding, so CANCEL and ACK follow the INVITE.
             outgoingUri = bindings[0].Contact;
-            flow = bindings[0].Flow;
+            flow = await BindingFlowAsync(bindings[0], cancellationToken).ConfigureAwait(false);
         }
         else if (remaining.Count == 0 && _location.FindByContact(requestUri) is { } binding)
         {
-            flow = binding.Flow;
+            flow = await BindingFlowAsync(binding, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -224,6 +224,27 @@ internal sealed partial class SipServerCore
         }
 
         return isAck ? null : Respond(original, 503, "Service Unavailable (next hop not reachable)");
+    }
+
+    /// <summary>
+    /// Where requests for a binding go. Over TCP: the connection its REGISTER came on while it is open, else a new one to
+    /// the Contact. Over UDP: the REGISTER's source when the Contact names another IP address (a client behind a NAT
+    /// does not know its public address), else the Contact (a client may send from another port than it listens on,
+    /// or register a contact for another process on its host).
+    /// </summary>
+    private async ValueTask<SipFlow> BindingFlowAsync(SipBinding binding, CancellationToken cancellationToken)
+    {
+        SipFlow flow = binding.Flow;
+        bool useContact = flow.Protocol == SipTransportProtocol.Tcp
+            ? !_sender.HasConnection(flow)
+            : System.Net.IPAddress.TryParse(binding.Contact.Host.Trim('[', ']'), out System.Net.IPAddress? host)
+                && host.Equals(flow.RemoteEndPoint.Address) && (binding.Contact.Port ?? 5060) != flow.RemoteEndPoint.Port;
+        if (useContact && await SipNextHop.FromUriAsync(binding.Contact, _sender, cancellationToken).ConfigureAwait(false) is { } contact)
+        {
+            return contact;
+        }
+
+        return flow;
     }
 
     private void Rewrite(SipRequest request, SipFlow source, SipFlow target, SipUri outgoingUri, List<SipNameAddress> remaining, int maxForwards, bool inDialog)

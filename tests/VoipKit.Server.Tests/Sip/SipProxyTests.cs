@@ -176,6 +176,32 @@ public sealed class SipProxyTests : IDisposable
         "From: <sip:bob@voipkit.test>;tag=b\r\nTo: <sip:alice@voipkit.test>;tag=a\r\nCall-ID: " + callId + "\r\nCSeq: 7 BYE\r\nContent-Length: 0\r\n\r\n");
 
     [Fact]
+    public async Task A_contact_on_the_source_ip_but_another_port_is_used_as_is()
+    {
+        // Bob's REGISTER came from 198.51.100.9:41000 but names 198.51.100.9:5062: he listens there (or registered
+        // another process of his host), so that is where his calls go. A private contact IP is the NAT case (flow).
+        Bind("bob", "sip:bob@198.51.100.9:5062", BobFlow);
+
+        await _core.HandleAsync(await AuthorizedInvite("m1"), AliceFlow, default);
+
+        Assert.Equal(new SipFlow(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Parse("198.51.100.9"), 5062)), Assert.Single(_sent.Messages).Flow);
+    }
+
+    [Fact]
+    public async Task Over_tcp_the_registration_connection_is_used_while_open_then_the_contact()
+    {
+        Bind("bob", "sip:bob@198.51.100.9:5062;transport=tcp", BobTcpFlow);
+        await _core.HandleAsync(await AuthorizedInvite("n1"), AliceFlow, default);
+        Assert.Equal(BobTcpFlow, Assert.Single(_sent.Messages).Flow);
+        _sent.Messages.Clear();
+
+        _sent.Closed.Add(BobTcpFlow);
+        await _core.HandleAsync(await AuthorizedInvite("n2"), AliceFlow, default);
+
+        Assert.Equal(new SipFlow(SipTransportProtocol.Tcp, new IPEndPoint(IPAddress.Parse("198.51.100.9"), 5062)), Assert.Single(_sent.Messages).Flow);
+    }
+
+    [Fact]
     public async Task Udp_to_tcp_is_record_routed_twice_with_the_transport_of_each_side()
     {
         Bind("bob", "sip:bob@10.0.0.5:5062;transport=tcp", BobTcpFlow);
@@ -319,7 +345,11 @@ public sealed class SipProxyTests : IDisposable
     {
         public List<(SipMessage Message, SipFlow Flow)> Messages { get; } = [];
 
+        public HashSet<SipFlow> Closed { get; } = [];
+
         public bool Supports(SipTransportProtocol protocol) => true;
+
+        public bool HasConnection(SipFlow flow) => !Closed.Contains(flow);
 
         public ValueTask SendAsync(SipMessage message, SipFlow flow, CancellationToken cancellationToken)
         {
