@@ -136,11 +136,17 @@ internal sealed partial class SipServerCore
             return isAck ? Drop() : Respond(request, 483);
         }
 
-        if (!inDialog && !isAck && method != SipMethods.Cancel)
+        if (!inDialog)
         {
             SipUri? from = request.From?.Uri;
             bool fromOurDomain = from is not null && _identity.IsOurDomain(from);
-            if (fromOurDomain && !authorized)
+            if (!fromOurDomain && (remaining.Count > 0 || !_identity.IsOurDomain(requestUri)))
+            {
+                // Strangers may reach our users only, not other hosts through us (not even with a Route).
+                return isAck ? Drop() : Respond(request, 403, "Forbidden (relaying denied)");
+            }
+
+            if (fromOurDomain && !authorized && !isAck && method != SipMethods.Cancel)
             {
                 string realm = _options.EffectiveRealm;
                 SipDigestVerifyResult verdict = _digest.Verify(request, realm, proxy: true, out string? user);
@@ -164,10 +170,6 @@ internal sealed partial class SipServerCore
                 {
                     _cache.Add(key, null);
                 }
-            }
-            else if (!fromOurDomain && remaining.Count == 0 && !_identity.IsOurDomain(requestUri))
-            {
-                return Respond(request, 403, "Forbidden (relaying denied)");
             }
         }
 

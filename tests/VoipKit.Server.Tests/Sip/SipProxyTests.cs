@@ -262,6 +262,11 @@ public sealed class SipProxyTests : IDisposable
             "INVITE sip:victim@example.org SIP/2.0\r\n" + Via("i2") +
             "Max-Forwards: 70\r\nFrom: <sip:someone@example.com>;tag=x\r\nTo: <sip:victim@example.org>\r\nCall-ID: o2\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
         Assert.Equal(403, (await SendExpectingResponse(relay)).StatusCode);
+        SipRequest viaRoute = Parse(
+            "INVITE sip:bob@voipkit.test SIP/2.0\r\n" + Via("i3") +
+            "Max-Forwards: 70\r\nRoute: <sip:" + Server + ";lr>, <sip:192.0.2.99:5060;lr>\r\n" +
+            "From: <sip:someone@example.com>;tag=x\r\nTo: <sip:bob@voipkit.test>\r\nCall-ID: o3\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
+        Assert.Equal(403, (await SendExpectingResponse(viaRoute)).StatusCode);
     }
 
     [Fact]
