@@ -16,7 +16,7 @@ packages=(
   # VoipKit.Signaling.Interop.Tests: Kamailio 5.6 as registrar/record-routing proxy (KamailioServer);
   # the package itself holds db_text.so, auth.so and auth_db.so used for digest authentication.
   kamailio
-  sip-tester     # VoipKit.Signaling.Interop.Tests: SIPp 3.6 runs our Sipp/*.xml scenarios (SippRunner)
+  sip-tester     # VoipKit.Signaling.Interop.Tests: SIPp 3.6 runs our Sipp/*.xml scenarios (SippRunner); VoipKit.Server.Tests: Sip/SipServerSippTests
   # VoipKit.Crypto.Tests: Native/signal-harness.c (libsignal-protocol-c peer, OpenSSL crypto
   # provider), compiled by the tests with cc + pkg-config. GPLv3 library, test harness only.
   libsignal-protocol-c-dev

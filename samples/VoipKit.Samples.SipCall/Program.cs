@@ -1,20 +1,27 @@
-// A real, end-to-end encrypted call between two VoipKit user agents on this machine, over loopback sockets:
+// A real, end-to-end encrypted call between two VoipKit user agents on this machine, through VoipKit's own SIP server:
 //   dotnet run -c Release --project samples/VoipKit.Samples.SipCall -- [--seconds 8] [--in speech.wav] [--out call.wav] [--transport udp|tcp]
 //
-// Alice and Bob each run a SIP user agent (UDP or TCP on 127.0.0.1). Alice has Bob's Signal prekey bundle (a
-// directory will hand it out later), starts a Signal session, draws a fresh call secret and seals it to her SDP
-// offer (Opus, a=x-voipkit-e2e:1, SDES as the fallback for other phones). The INVITE carries both as a
-// multipart body. Bob rings, opens the secret, answers, and both derive per-direction SRTP keys from the secret:
-// no media key ever crosses the signaling path. Each starts a MediaSession on its own UDP media socket. Alice
-// talks (a WAV file or the speech-like test signal), Bob plays what he hears into a WAV file. A line a second
-// shows the call; at the end Alice hangs up (BYE) and a summary is printed. Everything runs in real time.
+// An in-process SipServer (VoipKit.Server: registrar + record-routing proxy, UDP and TCP on one loopback port)
+// serves the domain voipkit.test. Alice and Bob each run a SIP user agent (UDP or TCP on 127.0.0.1) and register
+// at it with digest authentication (401, then 200). Alice has Bob's Signal prekey bundle (a directory will hand it
+// out later), starts a Signal session, draws a fresh call secret and seals it to her SDP offer (Opus,
+// a=x-voipkit-e2e:1, SDES as the fallback for other phones). The INVITE to sip:bob@voipkit.test carries both as a
+// multipart body; the server challenges it (407), finds Bob's binding and forwards it, record-routing the dialog.
+// Bob rings, opens the secret, answers, and both derive per-direction SRTP keys from the secret: no media key ever
+// crosses the signaling path, so the server never sees one. Each starts a MediaSession on its own UDP media socket
+// (media flows directly between them). Alice talks (a WAV file or the speech-like test signal), Bob plays what he
+// hears into a WAV file. A line a second shows the call; at the end Alice hangs up (BYE, through the server), both
+// un-register and a summary is printed. Everything runs in real time.
 using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
 using VoipKit.Audio;
 using VoipKit.Crypto;
 using VoipKit.Crypto.Signal;
 using VoipKit.Media.Session;
 using VoipKit.Media.Transport;
+using VoipKit.Server.Sip;
+using VoipKit.Signaling.Authentication;
 using VoipKit.Signaling.Messages;
 using VoipKit.Signaling.Sdp;
 using VoipKit.Signaling.Transports;
@@ -44,9 +51,18 @@ new SessionBuilder(aliceStore, new SignalProtocolAddress("bob", 1)).ProcessPreKe
     bobStore.GetLocalRegistrationId(), 1, bobOneTime.Id, bobOneTime.KeyPair.PublicKey, bobSigned.Id, bobSigned.KeyPair.PublicKey, bobSigned.Signature.Span, bobIdentity.PublicKey));
 const string CallKeyType = "application/vnd.voipkit.call-key";
 
-// 2. Two user agents and their media sockets.
-await using var alice = new SipUserAgent(AgentOptions("alice", settings.Transport));
-await using var bob = new SipUserAgent(AgentOptions("bob", settings.Transport));
+// 2. The SIP server (registrar and proxy for voipkit.test), two user agents and their media sockets.
+Dictionary<string, string> passwords = new()
+{
+    ["alice"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+    ["bob"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+};
+await using SipServer server = await SipServer.StartAsync(
+    new SipServerOptions { Domain = "voipkit.test", Users = passwords, ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0) }, stop.Token);
+string transportParam = settings.Transport == SipTransportProtocol.Tcp ? ";transport=tcp" : string.Empty;
+SipUri proxy = SipUri.Parse(server.Uri + transportParam);
+await using var alice = new SipUserAgent(AgentOptions("alice", passwords["alice"], proxy, settings.Transport));
+await using var bob = new SipUserAgent(AgentOptions("bob", passwords["bob"], proxy, settings.Transport));
 await using var aliceRtp = new UdpMediaTransport(new UdpMediaTransportOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
 await using var bobRtp = new UdpMediaTransport(new UdpMediaTransportOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
 var aliceSdp = new SdpLocalOptions { Address = "127.0.0.1", AudioPort = aliceRtp.LocalEndPoint.Port, SessionId = 1, EndToEnd = true };
@@ -79,9 +95,13 @@ bob.IncomingCall = async (call, ct) =>
 };
 await alice.StartAsync(stop.Token);
 await bob.StartAsync(stop.Token);
-string transportParam = settings.Transport == SipTransportProtocol.Tcp ? ";transport=tcp" : string.Empty;
-SipUri bobUri = SipUri.Parse($"sip:bob@127.0.0.1:{bob.LocalEndPoint.Port}{transportParam}");
-Console.WriteLine($"sip     : alice {alice.LocalEndPoint} -> bob {bobUri} over {settings.Transport.ToString().ToUpperInvariant()}");
+var registrar = new SipRegistrationOptions { Registrar = SipUri.Parse("sip:voipkit.test"), Expires = TimeSpan.FromMinutes(10) };
+SipRegistration aliceRegistration = await alice.RegisterAsync(registrar, stop.Token);
+SipRegistration bobRegistration = await bob.RegisterAsync(registrar, stop.Token);
+SipUri bobUri = server.AddressOfRecord("bob");
+Console.WriteLine($"server  : SIP registrar + proxy for voipkit.test at {server.Uri} (UDP and TCP)");
+Console.WriteLine($"sip     : alice {alice.LocalEndPoint} and bob {bob.LocalEndPoint} registered at the server with digest over {settings.Transport.ToString().ToUpperInvariant()} ({server.Statistics.Challenges} challenges, {server.Statistics.RegistrationsAccepted} registrations)");
+Console.WriteLine($"sip     : alice -> {bobUri} through the server");
 
 // 4. Alice calls: the offer and the call secret sealed to it, in one multipart body.
 SessionDescription offer = SdpNegotiator.CreateOffer(aliceSdp);
@@ -131,6 +151,10 @@ await using (talk.ConfigureAwait(false))
     MediaSessionStatistics final = bobMedia.GetStatistics();
     Console.WriteLine();
     Console.WriteLine($"sip     : BYE answered {bye?.StatusCode}, Bob's side ended: {end.Reason}");
+    await aliceRegistration.UnregisterAsync(stop.Token);
+    await bobRegistration.UnregisterAsync(stop.Token);
+    SipServerStatistics relayed = server.Statistics;
+    Console.WriteLine($"server  : forwarded {relayed.RequestsForwarded} requests ({relayed.InDialogRequestsForwarded} in-dialog along the Record-Route, BYE {relayed.ForwardedRequests("BYE")}) and {relayed.ResponsesForwarded} responses; bindings left: {server.GetBindings("alice").Count + server.GetBindings("bob").Count}");
     Console.WriteLine($"summary : Bob received {final.InboundRtp?.PacketsReceived} packets, lost {final.InboundRtp?.PacketsLost}, concealed {Ratio(final.InboundRtp):P2}, " +
         $"mean jitter buffer delay {final.InboundRtp?.MeanJitterBufferDelay.TotalMilliseconds:F1} ms, MOS estimate {final.MosEstimate:F2} ({aliceMedia.CodecImplementation} Opus)");
     Console.WriteLine($"          what Bob heard is in {outPath}");
@@ -141,9 +165,11 @@ return 0;
 
 static double Ratio(InboundRtpStatistics? s) => s is null || s.TotalSamplesReceived == 0 ? 0 : (double)s.ConcealedSamples / s.TotalSamplesReceived;
 
-static SipUserAgentOptions AgentOptions(string user, SipTransportProtocol transport) => new()
+static SipUserAgentOptions AgentOptions(string user, string password, SipUri proxy, SipTransportProtocol transport) => new()
 {
     Identity = SipUri.Parse($"sip:{user}@voipkit.test"),
+    Credentials = new SipCredentials(user, password),
+    OutboundProxy = proxy,
     Transport = transport,
     LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
 };

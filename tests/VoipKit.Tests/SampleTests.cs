@@ -44,6 +44,10 @@ public sealed class SampleTests : IDisposable
         Assert.True(process.ExitCode == 0, text + await errors);
         Assert.Contains("security EndToEnd", text, StringComparison.Ordinal);
         Assert.Contains("Bob's side ended: RemoteHangup", text, StringComparison.Ordinal);
+        // Both registered at the in-process SipServer, and the call (BYE included) went through it.
+        Assert.Contains("registered at the server with digest", text, StringComparison.Ordinal);
+        Assert.Matches(@"in-dialog along the Record-Route, BYE [1-9]", text);
+        Assert.Contains("bindings left: 0", text, StringComparison.Ordinal);
         // Loopback loses nothing, but a busy CI machine may let a few packets arrive too late to count.
         System.Text.RegularExpressions.Match received = System.Text.RegularExpressions.Regex.Match(text, @"Bob received (\d+) packets, lost (-?\d+)");
         Assert.True(received.Success, text);
