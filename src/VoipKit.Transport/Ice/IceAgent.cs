@@ -1,0 +1,603 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VoipKit.Transport.Stun;
+
+namespace VoipKit.Transport.Ice;
+
+/// <summary>
+/// A full ICE agent (RFC 8445) for one data stream with one component (RTP/RTCP multiplexed) over UDP. It reads its
+/// sockets itself: STUN goes to the checks, other datagrams from valid pairs to <see cref="DataReceived"/> without a copy.
+/// Use: <see cref="GatherAsync"/>, exchange credentials and candidates by signaling, <see cref="SetRemoteCredentials"/>,
+/// <see cref="AddRemoteCandidate"/>, <see cref="Start"/>; then <see cref="SendAsync"/> over the selected pair.
+/// Checks (this file's partner <c>IceAgent.Checks.cs</c>) and answers (<c>IceAgent.Requests.cs</c>) run under one lock.
+/// </summary>
+internal sealed partial class IceAgent : IAsyncDisposable
+{
+    private const int ReceiveBufferSize = 2048;
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private readonly IceAgentOptions _options;
+    private readonly ILogger _logger;
+    private readonly List<IceSocket> _sockets = [];
+    private readonly List<IceCandidate> _localCandidates = [];
+    private readonly List<IceCandidate> _remoteCandidates = [];
+    private readonly Dictionary<StunClient.TransactionKey, IceTransaction> _transactions = [];
+    private readonly Dictionary<string, string> _foundations = new(StringComparer.Ordinal);
+    private readonly List<Task> _receiveLoops = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly IceConsentFreshness _consent;
+    private readonly List<StunHmacSha1Key> _retiredKeys = [];
+    private IceCredentials _local;
+    private StunHmacSha1Key _localKey;
+    private IceCredentials? _remote;
+    private StunHmacSha1Key? _remoteKey;
+    private IceChecklist _checklist;
+    private IceRole _role;
+    private ulong _tieBreaker;
+    private IceConnectionState _state = IceConnectionState.New;
+    private IceCandidatePair? _selected;
+    private volatile IceCandidatePair? _sendPair;
+    private volatile IceCandidatePair? _previousPair;
+    private volatile IceCandidatePair[] _validPairs = [];
+    private DateTimeOffset? _firstValidAt;
+    private IceCandidatePair? _nominating;
+    private ITimer? _timer;
+    private bool _started;
+    private int _prflxCount;
+    private long _droppedData;
+    private int _disposed;
+
+    /// <summary>Creates an agent reading and sending on <paramref name="sockets"/> (bound UDP transports, not owned; earlier ones preferred).</summary>
+    public IceAgent(IceRole role, IReadOnlyList<IDatagramTransport> sockets, IceAgentOptions? options = null, TimeProvider? timeProvider = null, ILogger<IceAgent>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(sockets);
+        _options = options ?? new IceAgentOptions();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _role = role;
+        _tieBreaker = IceStunMessages.NewTieBreaker();
+        _local = IceCredentials.Generate();
+        _localKey = new StunHmacSha1Key(StunIntegrity.ShortTermKey(_local.Password));
+        _checklist = new IceChecklist(role, _options.MaxPairs);
+        _consent = new IceConsentFreshness(_options);
+        foreach (IDatagramTransport transport in sockets)
+        {
+            _sockets.Add(new IceSocket(transport, _sockets.Count, relayed: false));
+        }
+    }
+
+    /// <summary>Raised (outside the agent's lock) on every state change.</summary>
+    public event EventHandler<IceConnectionState>? StateChanged;
+
+    /// <summary>Raised (outside the agent's lock) when a new pair is selected.</summary>
+    public event EventHandler<IceCandidatePair>? SelectedPairChanged;
+
+    /// <summary>Where non-STUN datagrams from the remote side go (called on the receive loop; keep it short).</summary>
+    public IceDataHandler? DataReceived { get; set; }
+
+    /// <summary>Our ufrag and password, for signaling (new ones after <see cref="Restart"/>).</summary>
+    public IceCredentials LocalCredentials
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _local;
+            }
+        }
+    }
+
+    /// <summary>The current role (it may change once on a role conflict).</summary>
+    public IceRole Role
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _role;
+            }
+        }
+    }
+
+    /// <summary>The state.</summary>
+    public IceConnectionState State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>The pair data goes over, or null.</summary>
+    public IceCandidatePair? SelectedPair
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _selected;
+            }
+        }
+    }
+
+    /// <summary>Non-STUN datagrams dropped because they came from no valid pair.</summary>
+    public long DroppedDatagrams => Interlocked.Read(ref _droppedData);
+
+    /// <summary>A snapshot of the local candidates (peer-reflexive ones learnt from responses included).</summary>
+    public IReadOnlyList<IceCandidate> LocalCandidates
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _localCandidates];
+            }
+        }
+    }
+
+    /// <summary>A snapshot of the check list, highest priority first.</summary>
+    public IReadOnlyList<IceCandidatePair> Pairs
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _checklist.Pairs];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts reading the sockets and gathers host candidates, server-reflexive ones from <see cref="IceAgentOptions.StunServers"/>
+    /// and relayed ones from <see cref="IceAgentOptions.RelayedCandidates"/>; redundant candidates are pruned.
+    /// </summary>
+    /// <returns>The candidates to signal.</returns>
+    public async Task<IReadOnlyList<IceCandidate>> GatherAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        lock (_lock)
+        {
+            foreach (IceSocket socket in _sockets)
+            {
+                if (socket.BaseCandidate is null)
+                {
+                    AddBase(socket, IceCandidateType.Host, related: null, server: null);
+                    _receiveLoops.Add(ReceiveLoopAsync(socket, _stop.Token));
+                }
+            }
+        }
+
+        await GatherReflexiveAsync(cancellationToken).ConfigureAwait(false);
+        if (_options.RelayedCandidates is { } relays)
+        {
+            IReadOnlyList<IceRelayedBase> bases = await relays.GetRelayedBasesAsync(cancellationToken).ConfigureAwait(false);
+            lock (_lock)
+            {
+                foreach (IceRelayedBase relayed in bases)
+                {
+                    var socket = new IceSocket(relayed.Transport, _sockets.Count, relayed: true);
+                    _sockets.Add(socket);
+                    AddBase(socket, IceCandidateType.Relayed, relayed.RelatedEndPoint, relayed.ServerEndPoint);
+                    _receiveLoops.Add(ReceiveLoopAsync(socket, _stop.Token));
+                }
+            }
+        }
+
+        lock (_lock)
+        {
+            return [.. _localCandidates.Where(c => c.Type != IceCandidateType.PeerReflexive)];
+        }
+    }
+
+    /// <summary>Sets the peer's ufrag and password (again after an ICE restart).</summary>
+    public void SetRemoteCredentials(IceCredentials remote)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        if (!remote.IsWellFormed)
+        {
+            throw new ArgumentException("ufrag must be at least 4 and password at least 22 ice-chars.", nameof(remote));
+        }
+
+        lock (_lock)
+        {
+            if (_remoteKey is not null)
+            {
+                _retiredKeys.Add(_remoteKey); // pending transactions may still verify with it
+            }
+
+            _remote = remote;
+            _remoteKey = new StunHmacSha1Key(StunIntegrity.ShortTermKey(remote.Password));
+        }
+    }
+
+    /// <summary>Adds a remote candidate (from the offer/answer or trickled) and pairs it with the local ones.</summary>
+    public void AddRemoteCandidate(IceCandidate candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        lock (_lock)
+        {
+            if (candidate.Component != 1 || !candidate.IsUdp || _remoteCandidates.Exists(c => c.EndPoint.Equals(candidate.EndPoint)))
+            {
+                return;
+            }
+
+            _remoteCandidates.Add(candidate);
+            _checklist.AddPairs(_localCandidates, [candidate], SocketOf);
+        }
+    }
+
+    /// <summary>Starts the checks (paced at Ta). Call after <see cref="GatherAsync"/>.</summary>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var work = new Work();
+        lock (_lock)
+        {
+            if (_started)
+            {
+                return;
+            }
+
+            _started = true;
+            SetState(IceConnectionState.Checking, work);
+            _timer = _time.CreateTimer(static s => ((IceAgent)s!).Tick(), this, _options.Ta, _options.Ta);
+        }
+
+        Finish(work);
+    }
+
+    /// <summary>
+    /// ICE restart (RFC 8445 section 9): new local credentials, the check list and remote candidates dropped. Data keeps
+    /// flowing on the selected pair until a new one is nominated. Signal the new credentials, then set the peer's new ones.
+    /// </summary>
+    /// <returns>The new local credentials.</returns>
+    public IceCredentials Restart()
+    {
+        var work = new Work();
+        lock (_lock)
+        {
+            _retiredKeys.Add(_localKey);
+            if (_remoteKey is not null)
+            {
+                _retiredKeys.Add(_remoteKey);
+            }
+
+            _local = IceCredentials.Generate();
+            _localKey = new StunHmacSha1Key(StunIntegrity.ShortTermKey(_local.Password));
+            _remote = null;
+            _remoteKey = null;
+            _remoteCandidates.Clear();
+            _localCandidates.RemoveAll(c => c.Type == IceCandidateType.PeerReflexive);
+            _checklist = new IceChecklist(_role, _options.MaxPairs);
+            _firstValidAt = null;
+            _nominating = null;
+            foreach (KeyValuePair<StunClient.TransactionKey, IceTransaction> t in _transactions.Where(t => !t.Value.IsConsent).ToList())
+            {
+                _transactions.Remove(t.Key);
+            }
+
+            PublishValidPairs();
+            if (_started)
+            {
+                SetState(IceConnectionState.Checking, work);
+            }
+
+            return _local;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="datagram"/> over the selected pair. Returns false, without sending, when no pair is selected or
+    /// consent was lost. Allocates nothing when the socket completes the send synchronously.
+    /// </summary>
+    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
+    {
+        IceCandidatePair? pair = _sendPair;
+        if (pair is null)
+        {
+            return new ValueTask<bool>(false);
+        }
+
+        ValueTask send = pair.Socket.Transport.SendAsync(datagram, pair.Remote.EndPoint, cancellationToken);
+        return send.IsCompletedSuccessfully ? new ValueTask<bool>(true) : AwaitSend(send);
+
+        static async ValueTask<bool> AwaitSend(ValueTask send)
+        {
+            await send.ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Demultiplexes one datagram received on <paramref name="socket"/> (RFC 7983): STUN to the checks, the rest to
+    /// <see cref="DataReceived"/> when it comes from the selected pair or another valid one. The data path allocates nothing.
+    /// </summary>
+    internal void ProcessDatagram(IceSocket socket, ReadOnlySpan<byte> datagram, EndPoint remote)
+    {
+        if (!StunMessage.IsStun(datagram))
+        {
+            if (IsFromValidPair(socket, remote))
+            {
+                DataReceived?.Invoke(datagram);
+            }
+            else
+            {
+                Interlocked.Increment(ref _droppedData);
+            }
+
+            return;
+        }
+
+        if (StunMessage.TryParse(datagram, out StunMessage message) != StunParseResult.Ok || remote is not IPEndPoint from)
+        {
+            return;
+        }
+
+        if (message.Class is StunClass.SuccessResponse or StunClass.ErrorResponse && socket.Stun is { } stun && stun.TryHandleResponse(datagram))
+        {
+            return; // a gathering Binding response from a STUN server
+        }
+
+        var work = new Work();
+        lock (_lock)
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+
+            if (message.Class == StunClass.Request)
+            {
+                HandleRequest(socket, message, from, work);
+            }
+            else if (message.Class is StunClass.SuccessResponse or StunClass.ErrorResponse)
+            {
+                HandleResponse(socket, message, from, work);
+            }
+        }
+
+        Finish(work);
+    }
+
+    /// <summary>Stops the timer and the receive loops; pending checks are dropped. The sockets are the caller's to close.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var work = new Work();
+        lock (_lock)
+        {
+            if (_timer is not null)
+            {
+                _timer.Dispose();
+            }
+
+            _sendPair = null;
+            SetState(IceConnectionState.Closed, work);
+            _transactions.Clear();
+        }
+
+        Finish(work);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_receiveLoops).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (IceSocket socket in _sockets)
+            {
+                if (socket.Stun is { } stun)
+                {
+                    await stun.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            lock (_lock)
+            {
+                _localKey.Dispose();
+                _remoteKey?.Dispose();
+                foreach (StunHmacSha1Key key in _retiredKeys)
+                {
+                    key.Dispose();
+                }
+            }
+
+            _stop.Dispose();
+        }
+    }
+
+    private bool IsFromValidPair(IceSocket socket, EndPoint remote)
+    {
+        IceCandidatePair? selected = _sendPair;
+        if (selected is not null && selected.Socket == socket && selected.Remote.EndPoint.Equals(remote))
+        {
+            return true;
+        }
+
+        IceCandidatePair? previous = _previousPair;
+        if (previous is not null && previous.Socket == socket && previous.Remote.EndPoint.Equals(remote))
+        {
+            return true; // media on the old pair during an ICE restart
+        }
+
+        foreach (IceCandidatePair pair in _validPairs)
+        {
+            if (pair.Socket == socket && pair.Remote.EndPoint.Equals(remote))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task GatherReflexiveAsync(CancellationToken cancellationToken)
+    {
+        var lookups = new List<Task>();
+        lock (_lock)
+        {
+            foreach (IceSocket socket in _sockets.Where(s => !s.IsRelayed))
+            {
+                foreach (IPEndPoint server in _options.StunServers.Where(s => s.AddressFamily == socket.LocalEndPoint.AddressFamily))
+                {
+                    socket.Stun ??= new StunClient(socket.Transport, _time, _options.GatherStunOptions with { RunReceiveLoop = false });
+                    lookups.Add(GatherReflexiveAsync(socket, server, cancellationToken));
+                }
+            }
+        }
+
+        await Task.WhenAll(lookups).ConfigureAwait(false);
+    }
+
+    private async Task GatherReflexiveAsync(IceSocket socket, IPEndPoint server, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.GatherTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _stop.Token);
+        try
+        {
+            IPEndPoint mapped = await socket.Stun!.GetMappedAddressAsync(server, linked.Token).ConfigureAwait(false);
+            lock (_lock)
+            {
+                AddReflexive(socket, mapped, server);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogGatherFailed(server, "no answer");
+        }
+        catch (TimeoutException)
+        {
+            LogGatherFailed(server, "no answer");
+        }
+        catch (StunErrorResponseException e)
+        {
+            LogGatherFailed(server, e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            LogGatherFailed(server, e.Message);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(IceSocket socket, CancellationToken ct)
+    {
+        await Task.Yield();
+        byte[] buffer = new byte[ReceiveBufferSize];
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                DatagramReceiveResult received = await socket.Transport.ReceiveAsync(buffer, ct).ConfigureAwait(false);
+                ProcessDatagram(socket, buffer.AsSpan(0, received.Length), received.Remote);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (!ct.IsCancellationRequested)
+            {
+                LogReceiveError(socket.LocalEndPoint, e.SocketErrorCode); // ICMP unreachable from an earlier send: keep reading
+            }
+        }
+    }
+
+    private void SetState(IceConnectionState state, Work work)
+    {
+        if (_state == state || _state == IceConnectionState.Closed)
+        {
+            return;
+        }
+
+        LogState(_state, state);
+        _state = state;
+        work.States.Add(state);
+    }
+
+    // Sends and events happen outside the lock.
+    private void Finish(Work work)
+    {
+        foreach ((IceSocket socket, byte[] data, IPEndPoint to) in work.Outbox)
+        {
+            try
+            {
+                ValueTask send = socket.Transport.SendAsync(data, to, CancellationToken.None);
+                if (send.IsCompletedSuccessfully)
+                {
+                    continue;
+                }
+
+                _ = ObserveAsync(send, socket);
+            }
+            catch (SocketException e)
+            {
+                LogSendError(socket.LocalEndPoint, e.SocketErrorCode);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+        }
+
+        foreach (IceConnectionState state in work.States)
+        {
+            StateChanged?.Invoke(this, state);
+        }
+
+        if (work.Selected is { } pair)
+        {
+            SelectedPairChanged?.Invoke(this, pair);
+        }
+    }
+
+    private async Task ObserveAsync(ValueTask send, IceSocket socket)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            LogSendError(socket.LocalEndPoint, e.SocketErrorCode);
+        }
+        catch (ObjectDisposedException)
+        {
+            // closed while sending: nothing to do
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ICE: state {From} -> {To}")]
+    private partial void LogState(IceConnectionState from, IceConnectionState to);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ICE: no server-reflexive candidate from {Server}: {Reason}")]
+    private partial void LogGatherFailed(IPEndPoint server, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ICE: receive error on {Socket}: {Error}, continuing")]
+    private partial void LogReceiveError(IPEndPoint socket, SocketError error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ICE: send error on {Socket}: {Error}")]
+    private partial void LogSendError(IPEndPoint socket, SocketError error);
+
+    /// <summary>What a locked step wants done after the lock is released.</summary>
+    private sealed class Work
+    {
+        public List<(IceSocket Socket, byte[] Data, IPEndPoint To)> Outbox { get; } = [];
+
+        public List<IceConnectionState> States { get; } = [];
+
+        public IceCandidatePair? Selected { get; set; }
+    }
+}
