@@ -1,11 +1,60 @@
 using System.Globalization;
 using System.Net;
+using VoipKit.Transport.Stun;
 
 namespace VoipKit.Transport.Ice;
 
 /// <summary>Local and remote candidate bookkeeping (RFC 8445 sections 5.1.1–5.1.3).</summary>
 internal sealed partial class IceAgent
 {
+    private async Task GatherReflexiveAsync(CancellationToken cancellationToken)
+    {
+        var lookups = new List<Task>();
+        lock (_lock)
+        {
+            foreach (IceSocket socket in _sockets.Where(s => !s.IsRelayed))
+            {
+                foreach (IPEndPoint server in _options.StunServers.Where(s => s.AddressFamily == socket.LocalEndPoint.AddressFamily))
+                {
+                    socket.Stun ??= new StunClient(socket.Transport, _time, _options.GatherStunOptions with { RunReceiveLoop = false });
+                    lookups.Add(GatherReflexiveAsync(socket, server, cancellationToken));
+                }
+            }
+        }
+
+        await Task.WhenAll(lookups).ConfigureAwait(false);
+    }
+
+    private async Task GatherReflexiveAsync(IceSocket socket, IPEndPoint server, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.GatherTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _stop.Token);
+        try
+        {
+            IPEndPoint mapped = await socket.Stun!.GetMappedAddressAsync(server, linked.Token).ConfigureAwait(false);
+            lock (_lock)
+            {
+                AddReflexive(socket, mapped, server);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogGatherFailed(server, "no answer");
+        }
+        catch (TimeoutException)
+        {
+            LogGatherFailed(server, "no answer");
+        }
+        catch (StunErrorResponseException e)
+        {
+            LogGatherFailed(server, e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            LogGatherFailed(server, e.Message);
+        }
+    }
+
     /// <summary>Local preference: earlier bases first; the same for every candidate of one base.</summary>
     private static int LocalPreference(IceSocket socket) => 65535 - Math.Min(socket.Index, 65535);
 
@@ -125,7 +174,7 @@ internal sealed partial class IceAgent
         return prflx;
     }
 
-    private void PublishValidPairs() => _validPairs = [.. _checklist.Pairs.Where(p => p.IsValid)];
+    private void PublishValidPairs() => _data.SetValidPairs([.. _checklist.Pairs.Where(p => p.IsValid)]);
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "ICE: learnt {Side} peer-reflexive candidate {Address}")]
     private partial void LogPeerReflexive(string side, IPEndPoint address);

@@ -231,11 +231,11 @@ internal sealed partial class IceAgent
 
         if (_selected is not null && !sameGeneration)
         {
-            _previousPair = _selected; // after a restart: the old pair's media is still accepted
+            _data.PreviousPair = _selected; // after a restart: the old pair's media is still accepted
         }
 
         _selected = pair;
-        _sendPair = pair;
+        _data.SendPair = pair;
         work.Selected = pair;
         _consent.Start(now);
         _checklist.Conclude();
@@ -305,7 +305,7 @@ internal sealed partial class IceAgent
         if (_consent.IsExpired(now))
         {
             LogConsentLost(pair);
-            _sendPair = null;
+            _data.SendPair = null;
             SetState(IceConnectionState.Failed, work);
             return;
         }

@@ -38,15 +38,12 @@ internal sealed partial class IceAgent : IAsyncDisposable
     private ulong _tieBreaker;
     private IceConnectionState _state = IceConnectionState.New;
     private IceCandidatePair? _selected;
-    private volatile IceCandidatePair? _sendPair;
-    private volatile IceCandidatePair? _previousPair;
-    private volatile IceCandidatePair[] _validPairs = [];
+    private readonly IceDataPath _data = new();
     private DateTimeOffset? _firstValidAt;
     private IceCandidatePair? _nominating;
     private ITimer? _timer;
     private bool _started;
     private int _prflxCount;
-    private long _droppedData;
     private int _disposed;
 
     /// <summary>Creates an agent reading and sending on <paramref name="sockets"/> (bound UDP transports, not owned; earlier ones preferred).</summary>
@@ -76,7 +73,11 @@ internal sealed partial class IceAgent : IAsyncDisposable
     public event EventHandler<IceCandidatePair>? SelectedPairChanged;
 
     /// <summary>Where non-STUN datagrams from the remote side go (called on the receive loop; keep it short).</summary>
-    public IceDataHandler? DataReceived { get; set; }
+    public IceDataHandler? DataReceived
+    {
+        get => _data.Handler;
+        set => _data.Handler = value;
+    }
 
     /// <summary>Our ufrag and password, for signaling (new ones after <see cref="Restart"/>).</summary>
     public IceCredentials LocalCredentials
@@ -127,7 +128,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
     }
 
     /// <summary>Non-STUN datagrams dropped because they came from no valid pair.</summary>
-    public long DroppedDatagrams => Interlocked.Read(ref _droppedData);
+    public long DroppedDatagrams => _data.Dropped;
 
     /// <summary>A snapshot of the local candidates (peer-reflexive ones learnt from responses included).</summary>
     public IReadOnlyList<IceCandidate> LocalCandidates
@@ -296,23 +297,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
     /// Sends <paramref name="datagram"/> over the selected pair. Returns false, without sending, when no pair is selected or
     /// consent was lost. Allocates nothing when the socket completes the send synchronously.
     /// </summary>
-    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
-    {
-        IceCandidatePair? pair = _sendPair;
-        if (pair is null)
-        {
-            return new ValueTask<bool>(false);
-        }
-
-        ValueTask send = pair.Socket.Transport.SendAsync(datagram, pair.Remote.EndPoint, cancellationToken);
-        return send.IsCompletedSuccessfully ? new ValueTask<bool>(true) : AwaitSend(send);
-
-        static async ValueTask<bool> AwaitSend(ValueTask send)
-        {
-            await send.ConfigureAwait(false);
-            return true;
-        }
-    }
+    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default) =>
+        _data.SendAsync(datagram, cancellationToken);
 
     /// <summary>
     /// Demultiplexes one datagram received on <paramref name="socket"/> (RFC 7983): STUN to the checks, the rest to
@@ -322,15 +308,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
     {
         if (!StunMessage.IsStun(datagram))
         {
-            if (IsFromValidPair(socket, remote))
-            {
-                DataReceived?.Invoke(datagram);
-            }
-            else
-            {
-                Interlocked.Increment(ref _droppedData);
-            }
-
+            _data.Deliver(socket, datagram, remote);
             return;
         }
 
@@ -381,7 +359,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
                 _timer.Dispose();
             }
 
-            _sendPair = null;
+            _data.SendPair = null;
             SetState(IceConnectionState.Closed, work);
             _transactions.Clear();
         }
@@ -413,79 +391,6 @@ internal sealed partial class IceAgent : IAsyncDisposable
             }
 
             _stop.Dispose();
-        }
-    }
-
-    private bool IsFromValidPair(IceSocket socket, EndPoint remote)
-    {
-        IceCandidatePair? selected = _sendPair;
-        if (selected is not null && selected.Socket == socket && selected.Remote.EndPoint.Equals(remote))
-        {
-            return true;
-        }
-
-        IceCandidatePair? previous = _previousPair;
-        if (previous is not null && previous.Socket == socket && previous.Remote.EndPoint.Equals(remote))
-        {
-            return true; // media on the old pair during an ICE restart
-        }
-
-        foreach (IceCandidatePair pair in _validPairs)
-        {
-            if (pair.Socket == socket && pair.Remote.EndPoint.Equals(remote))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private async Task GatherReflexiveAsync(CancellationToken cancellationToken)
-    {
-        var lookups = new List<Task>();
-        lock (_lock)
-        {
-            foreach (IceSocket socket in _sockets.Where(s => !s.IsRelayed))
-            {
-                foreach (IPEndPoint server in _options.StunServers.Where(s => s.AddressFamily == socket.LocalEndPoint.AddressFamily))
-                {
-                    socket.Stun ??= new StunClient(socket.Transport, _time, _options.GatherStunOptions with { RunReceiveLoop = false });
-                    lookups.Add(GatherReflexiveAsync(socket, server, cancellationToken));
-                }
-            }
-        }
-
-        await Task.WhenAll(lookups).ConfigureAwait(false);
-    }
-
-    private async Task GatherReflexiveAsync(IceSocket socket, IPEndPoint server, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(_options.GatherTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _stop.Token);
-        try
-        {
-            IPEndPoint mapped = await socket.Stun!.GetMappedAddressAsync(server, linked.Token).ConfigureAwait(false);
-            lock (_lock)
-            {
-                AddReflexive(socket, mapped, server);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogGatherFailed(server, "no answer");
-        }
-        catch (TimeoutException)
-        {
-            LogGatherFailed(server, "no answer");
-        }
-        catch (StunErrorResponseException e)
-        {
-            LogGatherFailed(server, e.Message);
-        }
-        catch (InvalidDataException e)
-        {
-            LogGatherFailed(server, e.Message);
         }
     }
 
