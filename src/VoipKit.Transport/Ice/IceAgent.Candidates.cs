@@ -12,8 +12,9 @@ internal sealed partial class IceAgent
         var lookups = new List<Task>();
         lock (_lock)
         {
-            foreach (IceSocket socket in _sockets.Where(s => !s.IsRelayed))
+            foreach (IceSocket socket in _sockets.Where(s => !s.IsRelayed && !s.Retired && !s.ReflexiveGathered))
             {
+                socket.ReflexiveGathered = true;
                 foreach (IPEndPoint server in _options.StunServers.Where(s => s.AddressFamily == socket.LocalEndPoint.AddressFamily))
                 {
                     socket.Stun ??= new StunClient(socket.Transport, _time, _options.GatherStunOptions with { RunReceiveLoop = false });
@@ -115,7 +116,7 @@ internal sealed partial class IceAgent
     private IceSocket? SocketOf(IceCandidate local)
     {
         IPEndPoint baseAddress = BaseOf(local);
-        return _sockets.Find(s => s.LocalEndPoint.Equals(baseAddress));
+        return _sockets.Find(s => !s.Retired && s.LocalEndPoint.Equals(baseAddress));
     }
 
     /// <summary>Foundations (section 5.1.1.3): equal for the same type, base IP, server and transport; short numbers.</summary>

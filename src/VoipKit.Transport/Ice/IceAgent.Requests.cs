@@ -46,6 +46,16 @@ internal sealed partial class IceAgent
             return;
         }
 
+        if (socket.Retired)
+        {
+            if (_selected?.Socket == socket && _selected.Remote.EndPoint.Equals(from))
+            {
+                _consent.OnSuccess(_time.GetUtcNow()); // the old pair still answers while the restart runs
+            }
+
+            return; // answered, but an old interface is not paired again
+        }
+
         request.TryGetUInt32(StunAttributeType.Priority, out uint priority);
         IceCandidate remote = RemoteAt(from, priority == 0 ? 1 : priority);
         IceCandidatePair? pair = _checklist.Find(socket, from);

@@ -175,14 +175,20 @@ internal sealed partial class IceAgent : IAsyncDisposable
         }
 
         await GatherReflexiveAsync(cancellationToken).ConfigureAwait(false);
-        if (_options.RelayedCandidates is { } relays)
+        bool haveRelays;
+        lock (_lock)
+        {
+            haveRelays = _sockets.Exists(s => s.IsRelayed && !s.Retired);
+        }
+
+        if (_options.RelayedCandidates is { } relays && !haveRelays)
         {
             IReadOnlyList<IceRelayedBase> bases = await relays.GetRelayedBasesAsync(cancellationToken).ConfigureAwait(false);
             lock (_lock)
             {
                 foreach (IceRelayedBase relayed in bases)
                 {
-                    var socket = new IceSocket(relayed.Transport, _sockets.Count, relayed: true);
+                    var socket = new IceSocket(relayed.Transport, _sockets.Count(s => !s.Retired), relayed: true);
                     _sockets.Add(socket);
                     AddBase(socket, IceCandidateType.Relayed, relayed.RelatedEndPoint, relayed.ServerEndPoint);
                     _receiveLoops.Add(ReceiveLoopAsync(socket, _stop.Token));
@@ -257,12 +263,31 @@ internal sealed partial class IceAgent : IAsyncDisposable
     /// ICE restart (RFC 8445 section 9): new local credentials, the check list and remote candidates dropped. Data keeps
     /// flowing on the selected pair until a new one is nominated. Signal the new credentials, then set the peer's new ones.
     /// </summary>
+    /// <param name="sockets">
+    /// After a network change, the sockets to use from now on (the old ones are still read until the new pair is selected,
+    /// but no longer paired; the caller closes them afterwards). Call <see cref="GatherAsync"/> then for the new candidates.
+    /// Null to keep the current sockets and candidates.
+    /// </param>
     /// <returns>The new local credentials.</returns>
-    public IceCredentials Restart()
+    public IceCredentials Restart(IReadOnlyList<IDatagramTransport>? sockets = null)
     {
         var work = new Work();
         lock (_lock)
         {
+            if (sockets is not null)
+            {
+                foreach (IceSocket old in _sockets)
+                {
+                    old.Retired = true;
+                }
+
+                _localCandidates.Clear();
+                foreach (IDatagramTransport transport in sockets)
+                {
+                    _sockets.Add(new IceSocket(transport, _sockets.Count(s => !s.Retired), relayed: false));
+                }
+            }
+
             _retiredKeys.Add(_localKey);
             if (_remoteKey is not null)
             {

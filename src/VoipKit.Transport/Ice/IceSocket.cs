@@ -33,6 +33,12 @@ internal sealed class IceSocket
     /// <summary>The host or relayed candidate whose base this is.</summary>
     public IceCandidate? BaseCandidate { get; set; }
 
+    /// <summary>Replaced by other sockets in an ICE restart: still read (media on the old pair), never paired again.</summary>
+    public bool Retired { get; set; }
+
+    /// <summary>Whether server-reflexive gathering ran on this base.</summary>
+    public bool ReflexiveGathered { get; set; }
+
     /// <summary>The STUN client for server-reflexive gathering, fed by the agent's demultiplexer.</summary>
     public StunClient? Stun { get; set; }
 

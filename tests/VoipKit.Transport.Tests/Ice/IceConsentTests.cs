@@ -128,6 +128,53 @@ public sealed class IceConsentTests
         Assert.DoesNotContain(net.Sent.Skip(sentBefore), s => UsernameOf(s.Data)?.Contains(oldCredentials.Ufrag, StringComparison.Ordinal) == true);
     }
 
+    [Fact]
+    public async Task Ice_restart_onto_a_new_interface_moves_media_there_before_the_old_one_dies()
+    {
+        var net = new VirtualNetwork(_time);
+        VirtualSocket wifi = net.Bind("192.0.2.10:5000");
+        await using var a = new IcePeer(net, IceRole.Controlled, null, wifi);
+        await using var b = new IcePeer(net, IceRole.Controlling, null, net.Bind("198.51.100.20:6000"));
+        await IceAgentTests.ConnectAsync(net, a, b);
+
+        VirtualSocket cellular = net.Bind("192.0.2.77:7000");
+        a.Agent.Restart([cellular]);
+        b.Agent.Restart();
+        await a.GatherAsync();
+        Assert.Equal("192.0.2.77:7000", Assert.Single(a.Candidates).EndPoint.ToString());
+        IcePeer.Signal(a, b);
+        IcePeer.Signal(b, a);
+        int missed = 0;
+        for (int i = 0; i < 100 && !(a.Is(IceConnectionState.Completed) && b.Is(IceConnectionState.Completed)); i++)
+        {
+            int before = b.Received;
+            Assert.True(await a.Agent.SendAsync(new byte[] { 0x80, (byte)i }));
+            await net.RunAsync(TimeSpan.FromMilliseconds(20));
+            missed += b.Received == before ? 1 : 0;
+        }
+
+        Assert.Equal(0, missed);
+        Assert.Equal("192.0.2.77:7000", a.Agent.SelectedPair!.Local.EndPoint.ToString());
+        Assert.Equal("192.0.2.77:7000", b.Agent.SelectedPair!.Remote.EndPoint.ToString());
+
+        // The old interface goes away: media goes on over the new one, both ways, and consent stays fresh.
+        net.Cut("192.0.2.10", "198.51.100.20");
+        int receivedByA = a.Received;
+        int receivedByB = b.Received;
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.True(await a.Agent.SendAsync(new byte[] { 0x80, 1 }));
+            Assert.True(await b.Agent.SendAsync(new byte[] { 0x80, 2 }));
+            await net.RunAsync(TimeSpan.FromMilliseconds(20));
+        }
+
+        Assert.Equal(receivedByA + 10, a.Received);
+        Assert.Equal(receivedByB + 10, b.Received);
+        await net.RunAsync(TimeSpan.FromSeconds(40), TimeSpan.FromMilliseconds(50));
+        Assert.Equal(IceConnectionState.Completed, a.Agent.State);
+        Assert.Equal(IceConnectionState.Completed, b.Agent.State);
+    }
+
     private static string? UsernameOf(byte[] data) =>
         StunMessage.TryParse(data, out StunMessage m) == StunParseResult.Ok && m.TryGetAttribute(StunAttributeType.Username, out ReadOnlySpan<byte> u)
             ? System.Text.Encoding.UTF8.GetString(u)
