@@ -4,7 +4,7 @@ using VoipKit.Transport.Ice;
 namespace VoipKit.Transport.Tests.Ice;
 
 /// <summary>Agents behind simulated NATs: server- and peer-reflexive candidates, role conflicts, loss.</summary>
-public sealed class IceNatTests
+public sealed class IceNatTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string StunServer = "198.51.100.1:3478";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
@@ -31,10 +31,13 @@ public sealed class IceNatTests
         Assert.Equal(IceCandidateType.Host, Assert.Single(b.Candidates).Type);
 
         await IcePeer.ExchangeAndStartAsync(a, b, gather: false);
+        DateTimeOffset start = _time.GetUtcNow();
         await net.RunAsync(TimeSpan.FromSeconds(10), until: () => a.ReachedAny(IceConnectionState.Completed) && b.ReachedAny(IceConnectionState.Completed));
 
         Assert.Equal(IceConnectionState.Completed, a.Agent.State);
         Assert.Equal(IceConnectionState.Completed, b.Agent.State);
+        output.WriteLine($"cone NAT: connected after {(a.FirstTime(IceConnectionState.Connected)!.Value - start).TotalMilliseconds} ms (A), {(b.FirstTime(IceConnectionState.Connected)!.Value - start).TotalMilliseconds} ms (B)");
+        Assert.InRange((b.FirstTime(IceConnectionState.Connected)!.Value - start).TotalMilliseconds, 0, 1000);
         IceCandidatePair atA = a.Agent.SelectedPair!;
         Assert.Equal("198.51.100.20:6000", atA.Remote.EndPoint.ToString());
         Assert.Equal(IceCandidateType.ServerReflexive, atA.MappedLocal!.Type); // the valid pair's local candidate
@@ -54,10 +57,13 @@ public sealed class IceNatTests
         await using var a = new IcePeer(net, IceRole.Controlling, WithStun, net.Bind("192.0.2.10:5000", symmetric));
         await using var b = new IcePeer(net, IceRole.Controlled, WithStun, net.Bind("192.0.2.20:6000", cone));
         await IcePeer.ExchangeAndStartAsync(a, b);
+        DateTimeOffset start = _time.GetUtcNow();
         await net.RunAsync(TimeSpan.FromSeconds(10), until: () => a.ReachedAny(IceConnectionState.Completed) && b.ReachedAny(IceConnectionState.Completed));
 
         Assert.Equal(IceConnectionState.Completed, a.Agent.State);
         Assert.Equal(IceConnectionState.Completed, b.Agent.State);
+        output.WriteLine($"symmetric NAT: connected after {(a.FirstTime(IceConnectionState.Connected)!.Value - start).TotalMilliseconds} ms (A), {(b.FirstTime(IceConnectionState.Connected)!.Value - start).TotalMilliseconds} ms (B)");
+        Assert.InRange((b.FirstTime(IceConnectionState.Connected)!.Value - start).TotalMilliseconds, 0, 2000);
         // A's server-reflexive address is the mapping towards the STUN server only: B sees A through a new mapping.
         IceCandidatePair atB = b.Agent.SelectedPair!;
         Assert.Equal(IceCandidateType.PeerReflexive, atB.Remote.Type);
@@ -101,7 +107,9 @@ public sealed class IceNatTests
         var net = new VirtualNetwork(_time, seed) { Loss = 0.3 };
         await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"));
         await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        DateTimeOffset start = _time.GetUtcNow();
         await IceAgentTests.ConnectAsync(net, a, b);
+        output.WriteLine($"30% loss, seed {seed}: completed after {(b.FirstTime(IceConnectionState.Completed)!.Value - start).TotalMilliseconds} ms (virtual, gathering included)");
         Assert.Equal(b.Sockets[0].EndPoint, a.Agent.SelectedPair!.Remote.EndPoint);
     }
 
