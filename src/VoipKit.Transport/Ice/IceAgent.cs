@@ -478,7 +478,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
             }
             catch (ObjectDisposedException)
             {
-                return;
+                // the caller closed this socket (an old interface after a restart): the events still go out
             }
         }
 
