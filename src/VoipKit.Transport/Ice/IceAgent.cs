@@ -57,7 +57,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
         _role = role;
         _tieBreaker = IceStunMessages.NewTieBreaker();
         _local = IceCredentials.Generate();
-        _localKey = new StunHmacSha1Key(StunIntegrity.ShortTermKey(_local.Password));
+        _localKey = IceStunMessages.PrepareKey(_local.Password);
         _checklist = new IceChecklist(role, _options.MaxPairs);
         _consent = new IceConsentFreshness(_options);
         foreach (IDatagramTransport transport in sockets)
@@ -219,7 +219,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
             }
 
             _remote = remote;
-            _remoteKey = new StunHmacSha1Key(StunIntegrity.ShortTermKey(remote.Password));
+            _remoteKey = IceStunMessages.PrepareKey(remote.Password);
         }
     }
 
@@ -295,7 +295,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
             }
 
             _local = IceCredentials.Generate();
-            _localKey = new StunHmacSha1Key(StunIntegrity.ShortTermKey(_local.Password));
+            _localKey = IceStunMessages.PrepareKey(_local.Password);
             _remote = null;
             _remoteKey = null;
             _remoteCandidates.Clear();

@@ -77,6 +77,20 @@ internal static class IceStunMessages
         return true;
     }
 
+    /// <summary>The prepared short-term key of a password (SASLprep(password)); the intermediate key bytes are wiped.</summary>
+    public static StunHmacSha1Key PrepareKey(string password)
+    {
+        byte[] raw = StunIntegrity.ShortTermKey(password);
+        try
+        {
+            return new StunHmacSha1Key(raw);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(raw);
+        }
+    }
+
     /// <summary>A transaction ID as a dictionary key.</summary>
     public static StunClient.TransactionKey Key(ReadOnlySpan<byte> transactionId) => StunClient.TransactionKey.From(transactionId);
 
