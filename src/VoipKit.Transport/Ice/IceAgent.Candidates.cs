@@ -4,7 +4,7 @@ using VoipKit.Transport.Stun;
 
 namespace VoipKit.Transport.Ice;
 
-/// <summary>Local and remote candidate bookkeeping (RFC 8445 sections 5.1.1–5.1.3).</summary>
+/// <summary>Gathering server-reflexive candidates, and the peer-reflexive candidates learnt from checks and responses.</summary>
 internal sealed partial class IceAgent
 {
     private async Task GatherReflexiveAsync(CancellationToken cancellationToken)
@@ -12,7 +12,7 @@ internal sealed partial class IceAgent
         var lookups = new List<Task>();
         lock (_lock)
         {
-            foreach (IceSocket socket in _sockets.Where(s => !s.IsRelayed && !s.Retired && !s.ReflexiveGathered))
+            foreach (IceSocket socket in _locals.Sockets.Where(s => !s.IsRelayed && !s.Retired && !s.ReflexiveGathered))
             {
                 socket.ReflexiveGathered = true;
                 foreach (IPEndPoint server in _options.StunServers.Where(s => s.AddressFamily == socket.LocalEndPoint.AddressFamily))
@@ -35,7 +35,7 @@ internal sealed partial class IceAgent
             IPEndPoint mapped = await socket.Stun!.GetMappedAddressAsync(server, linked.Token).ConfigureAwait(false);
             lock (_lock)
             {
-                AddReflexive(socket, mapped, server);
+                PairNewLocal(_locals.AddReflexive(socket, mapped, server));
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -56,80 +56,13 @@ internal sealed partial class IceAgent
         }
     }
 
-    /// <summary>Local preference: earlier bases first; the same for every candidate of one base.</summary>
-    private static int LocalPreference(IceSocket socket) => 65535 - Math.Min(socket.Index, 65535);
-
-    private void AddBase(IceSocket socket, IceCandidateType type, IPEndPoint? related, IPEndPoint? server)
+    // A new host, relayed or server-reflexive candidate is paired with the remote candidates known so far.
+    private void PairNewLocal(IceCandidate? candidate)
     {
-        var candidate = new IceCandidate
+        if (candidate is not null && _remoteCandidates.Count > 0)
         {
-            Foundation = Foundation(type, socket.LocalEndPoint.Address, server),
-            Priority = IceCandidate.ComputePriority(type, LocalPreference(socket), 1),
-            EndPoint = socket.LocalEndPoint,
-            Type = type,
-            RelatedEndPoint = related,
-        };
-        socket.BaseCandidate = candidate;
-        AddLocal(candidate);
-    }
-
-    private void AddReflexive(IceSocket socket, IPEndPoint mapped, IPEndPoint server)
-    {
-        var candidate = new IceCandidate
-        {
-            Foundation = Foundation(IceCandidateType.ServerReflexive, socket.LocalEndPoint.Address, server),
-            Priority = IceCandidate.ComputePriority(IceCandidateType.ServerReflexive, LocalPreference(socket), 1),
-            EndPoint = mapped,
-            Type = IceCandidateType.ServerReflexive,
-            RelatedEndPoint = socket.LocalEndPoint,
-        };
-        AddLocal(candidate);
-    }
-
-    // Redundancy (section 5.1.3): a candidate with the same address as one of the same base and higher priority is dropped
-    // (a server-reflexive address equal to its host one: no NAT in between).
-    private void AddLocal(IceCandidate candidate)
-    {
-        IPEndPoint baseOf = candidate.RelatedEndPoint is not null && candidate.Type != IceCandidateType.Relayed ? candidate.RelatedEndPoint : candidate.EndPoint;
-        int same = _localCandidates.FindIndex(c => c.EndPoint.Equals(candidate.EndPoint) && BaseOf(c).Equals(baseOf));
-        if (same >= 0)
-        {
-            if (_localCandidates[same].Priority >= candidate.Priority)
-            {
-                return;
-            }
-
-            _localCandidates.RemoveAt(same);
+            _checklist.AddPairs([candidate], _remoteCandidates, _locals.SocketOf);
         }
-
-        _localCandidates.Add(candidate);
-        if (_remoteCandidates.Count > 0 && candidate.Type != IceCandidateType.PeerReflexive)
-        {
-            _checklist.AddPairs([candidate], _remoteCandidates, SocketOf);
-        }
-    }
-
-    private static IPEndPoint BaseOf(IceCandidate c) =>
-        c.RelatedEndPoint is not null && c.Type != IceCandidateType.Relayed ? c.RelatedEndPoint : c.EndPoint;
-
-    /// <summary>The base a local candidate is sent from.</summary>
-    private IceSocket? SocketOf(IceCandidate local)
-    {
-        IPEndPoint baseAddress = BaseOf(local);
-        return _sockets.Find(s => !s.Retired && s.LocalEndPoint.Equals(baseAddress));
-    }
-
-    /// <summary>Foundations (section 5.1.1.3): equal for the same type, base IP, server and transport; short numbers.</summary>
-    private string Foundation(IceCandidateType type, IPAddress baseAddress, IPEndPoint? server)
-    {
-        string key = $"{type}|{baseAddress}|{server}|udp";
-        if (!_foundations.TryGetValue(key, out string? foundation))
-        {
-            foundation = (_foundations.Count + 1).ToString(CultureInfo.InvariantCulture);
-            _foundations.Add(key, foundation);
-        }
-
-        return foundation;
     }
 
     /// <summary>A remote peer-reflexive candidate from a check's source (section 7.3.1.3), or the known candidate at that address.</summary>
@@ -153,26 +86,15 @@ internal sealed partial class IceAgent
         return prflx;
     }
 
-    /// <summary>The local candidate at a response's mapped address, or a new local peer-reflexive one (section 7.2.5.3.1).</summary>
     private IceCandidate LocalAt(IceSocket socket, IPEndPoint mapped, uint priority)
     {
-        IceCandidate? known = _localCandidates.Find(c => c.EndPoint.Equals(mapped));
-        if (known is not null)
+        IceCandidate local = _locals.LocalAt(socket, mapped, priority, out bool learnt);
+        if (learnt)
         {
-            return known;
+            LogPeerReflexive("local", mapped);
         }
 
-        var prflx = new IceCandidate
-        {
-            Foundation = Foundation(IceCandidateType.PeerReflexive, socket.LocalEndPoint.Address, null),
-            Priority = priority,
-            EndPoint = mapped,
-            Type = IceCandidateType.PeerReflexive,
-            RelatedEndPoint = socket.LocalEndPoint,
-        };
-        _localCandidates.Add(prflx);
-        LogPeerReflexive("local", mapped);
-        return prflx;
+        return local;
     }
 
     private void PublishValidPairs() => _data.SetValidPairs([.. _checklist.Pairs.Where(p => p.IsValid)]);

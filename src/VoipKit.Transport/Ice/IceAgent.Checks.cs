@@ -49,7 +49,7 @@ internal sealed partial class IceAgent
         IceCredentials remote = _remote!;
         Span<byte> transactionId = stackalloc byte[StunConstants.TransactionIdLength];
         RandomNumberGenerator.Fill(transactionId);
-        uint priority = IceCandidate.ComputePriority(IceCandidateType.PeerReflexive, LocalPreference(pair.Socket), 1);
+        uint priority = IceCandidate.ComputePriority(IceCandidateType.PeerReflexive, IceLocalCandidates.LocalPreference(pair.Socket), 1);
         byte[] request = IceStunMessages.CheckRequest(transactionId, remote.Ufrag, _local.Ufrag, priority, _role, _tieBreaker, useCandidate, _remoteKey!);
         _transactions[IceStunMessages.Key(transactionId)] = new IceTransaction
         {

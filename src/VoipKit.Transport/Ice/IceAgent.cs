@@ -20,11 +20,9 @@ internal sealed partial class IceAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly IceAgentOptions _options;
     private readonly ILogger _logger;
-    private readonly List<IceSocket> _sockets = [];
-    private readonly List<IceCandidate> _localCandidates = [];
+    private readonly IceLocalCandidates _locals = new();
     private readonly List<IceCandidate> _remoteCandidates = [];
     private readonly Dictionary<StunClient.TransactionKey, IceTransaction> _transactions = [];
-    private readonly Dictionary<string, string> _foundations = new(StringComparer.Ordinal);
     private readonly List<Task> _receiveLoops = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly IceConsentFreshness _consent;
@@ -62,7 +60,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
         _consent = new IceConsentFreshness(_options);
         foreach (IDatagramTransport transport in sockets)
         {
-            _sockets.Add(new IceSocket(transport, _sockets.Count, relayed: false));
+            _locals.AddSocket(transport, relayed: false);
         }
     }
 
@@ -137,7 +135,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
         {
             lock (_lock)
             {
-                return [.. _localCandidates];
+                return [.. _locals.Candidates];
             }
         }
     }
@@ -164,11 +162,11 @@ internal sealed partial class IceAgent : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         lock (_lock)
         {
-            foreach (IceSocket socket in _sockets)
+            foreach (IceSocket socket in _locals.Sockets)
             {
                 if (socket.BaseCandidate is null)
                 {
-                    AddBase(socket, IceCandidateType.Host, related: null, server: null);
+                    PairNewLocal(_locals.AddBase(socket, IceCandidateType.Host, related: null, server: null));
                     _receiveLoops.Add(ReceiveLoopAsync(socket, _stop.Token));
                 }
             }
@@ -178,7 +176,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
         bool haveRelays;
         lock (_lock)
         {
-            haveRelays = _sockets.Exists(s => s.IsRelayed && !s.Retired);
+            haveRelays = _locals.Sockets.Any(s => s.IsRelayed && !s.Retired);
         }
 
         if (_options.RelayedCandidates is { } relays && !haveRelays)
@@ -188,9 +186,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
             {
                 foreach (IceRelayedBase relayed in bases)
                 {
-                    var socket = new IceSocket(relayed.Transport, _sockets.Count(s => !s.Retired), relayed: true);
-                    _sockets.Add(socket);
-                    AddBase(socket, IceCandidateType.Relayed, relayed.RelatedEndPoint, relayed.ServerEndPoint);
+                    IceSocket socket = _locals.AddSocket(relayed.Transport, relayed: true);
+                    PairNewLocal(_locals.AddBase(socket, IceCandidateType.Relayed, relayed.RelatedEndPoint, relayed.ServerEndPoint));
                     _receiveLoops.Add(ReceiveLoopAsync(socket, _stop.Token));
                 }
             }
@@ -198,7 +195,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
         lock (_lock)
         {
-            return [.. _localCandidates.Where(c => c.Type != IceCandidateType.PeerReflexive)];
+            return [.. _locals.Candidates.Where(c => c.Type != IceCandidateType.PeerReflexive)];
         }
     }
 
@@ -235,7 +232,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
             }
 
             _remoteCandidates.Add(candidate);
-            _checklist.AddPairs(_localCandidates, [candidate], SocketOf);
+            _checklist.AddPairs(_locals.Candidates, [candidate], _locals.SocketOf);
         }
     }
 
@@ -276,15 +273,10 @@ internal sealed partial class IceAgent : IAsyncDisposable
         {
             if (sockets is not null)
             {
-                foreach (IceSocket old in _sockets)
-                {
-                    old.Retired = true;
-                }
-
-                _localCandidates.Clear();
+                _locals.RetireAll();
                 foreach (IDatagramTransport transport in sockets)
                 {
-                    _sockets.Add(new IceSocket(transport, _sockets.Count(s => !s.Retired), relayed: false));
+                    _locals.AddSocket(transport, relayed: false);
                 }
             }
 
@@ -299,7 +291,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
             _remote = null;
             _remoteKey = null;
             _remoteCandidates.Clear();
-            _localCandidates.RemoveAll(c => c.Type == IceCandidateType.PeerReflexive);
+            _locals.RemovePeerReflexive();
             _checklist = new IceChecklist(_role, _options.MaxPairs);
             _firstValidAt = null;
             _nominating = null;
@@ -397,7 +389,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
         }
         finally
         {
-            foreach (IceSocket socket in _sockets)
+            foreach (IceSocket socket in _locals.Sockets)
             {
                 if (socket.Stun is { } stun)
                 {
