@@ -5,14 +5,16 @@ using VoipKit.Transport.Stun;
 
 namespace VoipKit.Transport.Tests.Ice;
 
-/// <summary>Two agents on real UDP sockets over 127.0.0.1, in real time.</summary>
+/// <summary>Two agents on real UDP sockets over 127.0.0.1 and ::1, in real time.</summary>
 public sealed class IceLoopbackTests
 {
-    [Fact]
-    public async Task Two_agents_on_loopback_connect_and_exchange_data_both_ways()
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task Two_agents_on_loopback_connect_and_exchange_data_both_ways(string loopback)
     {
-        using var socketA = new UdpDatagramTransport(new IPEndPoint(IPAddress.Loopback, 0));
-        using var socketB = new UdpDatagramTransport(new IPEndPoint(IPAddress.Loopback, 0));
+        using var socketA = new UdpDatagramTransport(new IPEndPoint(IPAddress.Parse(loopback), 0));
+        using var socketB = new UdpDatagramTransport(new IPEndPoint(IPAddress.Parse(loopback), 0));
         await using var a = new IceAgent(IceRole.Controlling, [socketA]);
         await using var b = new IceAgent(IceRole.Controlled, [socketB]);
         var receivedByA = Channel.CreateUnbounded<byte[]>();
