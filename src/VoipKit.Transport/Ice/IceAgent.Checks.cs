@@ -51,6 +51,7 @@ internal sealed partial class IceAgent
         RandomNumberGenerator.Fill(transactionId);
         uint priority = IceCandidate.ComputePriority(IceCandidateType.PeerReflexive, IceLocalCandidates.LocalPreference(pair.Socket), 1);
         byte[] request = IceStunMessages.CheckRequest(transactionId, remote.Ufrag, _local.Ufrag, priority, _role, _tieBreaker, useCandidate, _remoteKey!);
+        TimeSpan rto = consent ? _options.CheckRto : InitialCheckRto();
         _transactions[IceStunMessages.Key(transactionId)] = new IceTransaction
         {
             Pair = pair,
@@ -60,10 +61,26 @@ internal sealed partial class IceAgent
             Priority = priority,
             UseCandidate = useCandidate,
             IsConsent = consent,
-            Rto = _options.CheckRto,
-            Due = now + _options.CheckRto,
+            Rto = rto,
+            Due = now + rto,
         };
         work.Outbox.Add((pair.Socket, request, pair.Remote.EndPoint));
+    }
+
+    // RFC 8445 section 14.3: RTO = MAX(500 ms, Ta × (Waiting + In-Progress pairs)), so a long list does not flood the path.
+    private TimeSpan InitialCheckRto()
+    {
+        int active = 0;
+        foreach (IceCandidatePair p in _checklist.Pairs)
+        {
+            if (p.State is IceCandidatePairState.Waiting or IceCandidatePairState.InProgress)
+            {
+                active++;
+            }
+        }
+
+        TimeSpan scaled = _options.Ta * active;
+        return scaled > _options.CheckRto ? scaled : _options.CheckRto;
     }
 
     private void Retransmit(DateTimeOffset now, Work work)
@@ -96,7 +113,8 @@ internal sealed partial class IceAgent
             }
 
             t.Sends++;
-            t.Rto = t.Rto * 2 < _options.CheckMaxRto ? t.Rto * 2 : _options.CheckMaxRto;
+            TimeSpan cap = t.Rto > _options.CheckMaxRto ? t.Rto : _options.CheckMaxRto;
+            t.Rto = t.Rto * 2 < cap ? t.Rto * 2 : cap;
             t.Due = now + t.Rto;
             work.Outbox.Add((t.Pair.Socket, t.Request, t.Pair.Remote.EndPoint));
         }
