@@ -29,6 +29,29 @@ public sealed class IceFailureAndRelayTests
     }
 
     [Fact]
+    public async Task With_30_waiting_pairs_the_first_retransmission_waits_Ta_times_30()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"));
+        await a.GatherAsync();
+        a.Agent.SetRemoteCredentials(IceCredentials.Generate());
+        for (int i = 1; i <= 30; i++)
+        {
+            a.Agent.AddRemoteCandidate(new IceCandidate
+            {
+                Foundation = "r" + i, EndPoint = IPEndPoint.Parse($"198.51.100.{i}:6000"), Priority = (uint)(1000 + i), Type = IceCandidateType.Host,
+            });
+        }
+
+        a.Agent.Start();
+        await net.RunAsync(TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
+
+        var first = net.Sent.Where(s => s.To.ToString() == "198.51.100.30:6000").Select(s => s.At).ToList();
+        Assert.Equal(2, first.Count);
+        Assert.Equal(1.5, (first[1] - first[0]).TotalSeconds, 3); // MAX(500 ms, 50 ms × 30)
+    }
+
+    [Fact]
     public async Task A_relayed_candidate_from_the_hook_connects_when_nothing_else_does()
     {
         var net = new VirtualNetwork(_time);
