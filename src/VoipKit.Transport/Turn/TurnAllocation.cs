@@ -161,29 +161,47 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
 
         _work.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _worker.ConfigureAwait(false);
-        _self.Dispose();
-        foreach (Refreshed item in _permissions.Values.Concat(_channelsByPeer.Values))
-        {
-            item.Dispose();
-        }
 
-        if (!_failed)
+        // The cleanup runs whatever happened to the worker: skipping Detach would make AllocateAsync refuse forever.
+        try
         {
-            using var timeout = new CancellationTokenSource(_options.DeleteTimeout, _time);
+            await _worker.ConfigureAwait(false);
+        }
+        finally
+        {
             try
             {
-                await _client.RefreshAsync(0, timeout.Token).ConfigureAwait(false);
-                LogDeleted(RelayedAddress);
+                _self.Dispose();
+                foreach (Refreshed item in _permissions.Values.Concat(_channelsByPeer.Values))
+                {
+                    item.Dispose();
+                }
+
+                if (!_failed)
+                {
+                    await DeleteAsync().ConfigureAwait(false);
+                }
             }
-            catch (Exception e) when (e is TurnErrorException or TimeoutException or OperationCanceledException or ObjectDisposedException or InvalidDataException or SocketException)
+            finally
             {
-                LogDeleteFailed(e.Message); // the server lets it expire
+                _client.Detach(this);
+                _stop.Dispose();
             }
         }
+    }
 
-        _client.Detach(this);
-        _stop.Dispose();
+    private async Task DeleteAsync()
+    {
+        using var timeout = new CancellationTokenSource(_options.DeleteTimeout, _time);
+        try
+        {
+            await _client.RefreshAsync(0, timeout.Token).ConfigureAwait(false);
+            LogDeleted(RelayedAddress);
+        }
+        catch (Exception e) when (e is TurnErrorException or TimeoutException or OperationCanceledException or ObjectDisposedException or InvalidDataException or SocketException)
+        {
+            LogDeleteFailed(e.Message); // the server lets it expire
+        }
     }
 
     private static StunEndPoint AddressOf(in StunEndPoint peer)
@@ -257,10 +275,21 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
         {
             throw;
         }
-        catch (Exception e) when (e is TurnErrorException or TimeoutException or InvalidDataException or SocketException)
+#pragma warning disable CA1031 // Timer-driven worker: whatever a refresh throws (a bug, a disposed socket) must not end all later refreshes silently; logged, counted, handled like a timeout.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             Counters.RefreshFailed();
-            LogRefreshFailed(item.What, item.Peer, item.Channel, e.Message);
+            bool expected = e is TurnErrorException or TimeoutException or InvalidDataException or SocketException;
+            if (expected)
+            {
+                LogRefreshFailed(item.What, item.Peer, item.Channel, e.Message);
+            }
+            else
+            {
+                LogRefreshFailedUnexpectedly(item.What, item.Peer, item.Channel, e);
+            }
+
             if (e is TurnErrorException { Kind: TurnErrorKind.AllocationMismatch } || (item.What == Kind.Allocation && !item.RetryBeforeExpiry()))
             {
                 Fail(e);
@@ -269,7 +298,7 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
             {
                 Forget(item); // e.g. 403: the server no longer allows this peer
             }
-            else if (!item.RetryBeforeExpiry())
+            else if (item.What != Kind.Allocation && !item.RetryBeforeExpiry())
             {
                 Forget(item);
             }
@@ -304,7 +333,17 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
         _failed = true;
         TurnMetrics.AllocationsLost.Add(1);
         LogLost(RelayedAddress, reason.Message);
-        Failed?.Invoke(this, reason);
+        try
+        {
+            Failed?.Invoke(this, reason);
+        }
+#pragma warning disable CA1031 // Application callback on the refresh worker: logged and counted, the worker and DisposeAsync go on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Counters.HandlerFailed();
+            LogHandlerFailed(nameof(Failed), e);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "TURN: channel 0x{Channel:X4} bound to {Peer}")]
@@ -315,6 +354,12 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TURN: refresh of {What} {Peer} {Channel} failed: {Reason}")]
     private partial void LogRefreshFailed(Kind what, StunEndPoint peer, ushort channel, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "TURN: refresh of {What} {Peer} {Channel} failed unexpectedly")]
+    private partial void LogRefreshFailedUnexpectedly(Kind what, StunEndPoint peer, ushort channel, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "TURN: the {Callback} handler threw; ignored")]
+    private partial void LogHandlerFailed(string callback, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TURN: allocation {Relayed} lost: {Reason}")]
     private partial void LogLost(StunEndPoint relayed, string reason);

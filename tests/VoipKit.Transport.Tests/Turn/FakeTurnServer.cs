@@ -35,7 +35,10 @@ internal sealed class FakeTurnServer
 
     public TestTransport Transport { get; }
 
-    public string Nonce => $"nonce-{_nonceNumber}";
+    public string Nonce => NonceLength == 0 ? $"nonce-{_nonceNumber}" : $"nonce-{_nonceNumber}-".PadRight(NonceLength, 'n');
+
+    /// <summary>When not 0, nonces are padded to this many bytes (RFC 8489 allows up to 763).</summary>
+    public int NonceLength { get; set; }
 
     public bool Allocated { get; private set; }
 
@@ -131,6 +134,11 @@ internal sealed class FakeTurnServer
 
         if (NextError.Remove(m.Method, out int code))
         {
+            if (code == 437 && m.Method == TurnConstants.Refresh)
+            {
+                Allocated = false; // a 437 to a Refresh says the allocation is gone
+            }
+
             Reply(m, to, _ => { }, code, sign: true);
             return;
         }
@@ -172,7 +180,7 @@ internal sealed class FakeTurnServer
 
     private void Reply(in StunMessage request, IPEndPoint from, Action<StunMessageWriterBox> attributes, int errorCode, bool sign)
     {
-        byte[] buffer = new byte[512];
+        byte[] buffer = new byte[2048];
         var box = new StunMessageWriterBox(buffer, new StunMessageType(request.Method, errorCode == 0 ? StunClass.SuccessResponse : StunClass.ErrorResponse), request.TransactionId.ToArray());
         if (errorCode != 0)
         {

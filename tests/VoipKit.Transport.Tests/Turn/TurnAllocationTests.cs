@@ -104,6 +104,47 @@ public sealed class TurnAllocationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_refresh_answered_438_with_a_500_byte_nonce_is_retried_and_refreshes_go_on()
+    {
+        TurnAllocation allocation = await AllocateAsync();
+        _server.NonceLength = 500;
+        _server.StaleNonceNext = true;
+        await AssertNextAtAsync(TurnConstants.Refresh, 540, answered: false); // 438 with the long nonce
+        FakeTurnServer.Received retried = await AssertNextAtAsync(TurnConstants.Refresh, 540);
+        StunMessage.TryParse(retried.Data, out StunMessage m);
+        Assert.True(m.TryGetAttribute(StunAttributeType.Nonce, out ReadOnlySpan<byte> nonce));
+        Assert.Equal(500, nonce.Length);
+        Assert.True(allocation.IsActive);
+        Assert.Equal(0, allocation.Counters.RefreshFailures);
+        await AssertNextAtAsync(TurnConstants.Refresh, 1080);
+        Assert.True(allocation.IsActive);
+    }
+
+    [Fact]
+    public async Task A_throwing_Failed_handler_neither_stops_dispose_nor_blocks_a_new_allocation()
+    {
+        TurnAllocation allocation = await AllocateAsync();
+        int calls = 0;
+        allocation.Failed += (_, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new InvalidOperationException("application bug");
+        };
+        _server.NextError[TurnConstants.Refresh] = 437;
+        await AssertNextAtAsync(TurnConstants.Refresh, 540);
+        await WaitUntilAsync(() => !allocation.IsActive);
+        Assert.Equal(1, Volatile.Read(ref calls));
+        Assert.Equal(1, allocation.Counters.HandlerFailures);
+
+        await allocation.DisposeAsync().AsTask().WaitAsync(RealTimeLimit);
+        Assert.Null(_client.Allocation);
+        TurnAllocation second = await _client.AllocateAsync().WaitAsync(RealTimeLimit); // signed at once: the key is kept
+        Assert.Equal(TurnConstants.Allocate, (await _server.NextAsync()).Method);
+        Assert.True(second.IsActive);
+        Assert.Same(second, _client.Allocation);
+    }
+
+    [Fact]
     public async Task A_refresh_that_times_out_is_retried_before_expiry()
     {
         await _client.DisposeAsync();
