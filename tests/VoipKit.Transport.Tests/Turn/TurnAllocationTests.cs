@@ -265,6 +265,47 @@ public sealed class TurnAllocationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_data_handler_that_throws_once_stops_neither_data_nor_refreshes()
+    {
+        TurnAllocation allocation = await AllocateAsync();
+        int calls = 0;
+        allocation.DataReceived = (in StunEndPoint peer, ReadOnlySpan<byte> data) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                throw new InvalidOperationException("application bug");
+            }
+
+            lock (_delivered)
+            {
+                _delivered.Add((peer, data.ToArray()));
+            }
+        };
+        StunEndPoint peer = TurnClientTests.Peer(7, 6000);
+        await allocation.CreatePermissionAsync(peer).WaitAsync(RealTimeLimit);
+        await _server.NextAsync();
+        _server.InjectDataIndication(peer, [1]);
+        _server.InjectDataIndication(peer, [2]);
+        ushort channel = await allocation.BindChannelAsync(peer).WaitAsync(RealTimeLimit); // its response is read by the same loop
+        await _server.NextAsync();
+        _server.InjectChannelData(channel, [3]);
+        await WaitUntilAsync(() => Volatile.Read(ref calls) == 3);
+        lock (_delivered)
+        {
+            Assert.Equal([[2], [3]], _delivered.Select(d => d.Data));
+        }
+
+        Assert.Equal(1, allocation.Counters.HandlerFailures);
+
+        // The STUN responses still reach their transactions: permission refreshes and the allocation refresh succeed.
+        await AssertNextAtAsync(TurnConstants.CreatePermission, 240);
+        await AssertNextAtAsync(TurnConstants.CreatePermission, 480);
+        await AssertNextAtAsync(TurnConstants.Refresh, 540);
+        Assert.True(allocation.IsActive);
+        Assert.Equal(0, allocation.Counters.RefreshFailures);
+    }
+
+    [Fact]
     public async Task Steady_state_send_and_receive_allocate_nothing()
     {
         TurnAllocation allocation = await AllocateAsync();
