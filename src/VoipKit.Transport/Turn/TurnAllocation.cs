@@ -28,6 +28,7 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Refreshed _self;
     private readonly Task _worker;
+    private readonly Dictionary<StunEndPoint, ushort> _numbers = [];
     private int _nextChannel = ChannelData.MinChannel;
     private int _disposed;
     private long _refreshesCompleted;
@@ -98,39 +99,50 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
 
     /// <summary>
     /// Binds a channel to <paramref name="peer"/> (and so a permission for its IP) and keeps refreshing it. Until it
-    /// is bound, data to the peer goes in Send indications. Returns the existing channel when there is one.
+    /// is bound, data to the peer goes in Send indications. Returns the existing channel when there is one, and waits
+    /// for a bind to the same peer already in progress. A peer keeps its number for the allocation's life, so binding
+    /// it again (after a lost response or a refused refresh) asks for the same number (RFC 8656 section 12.2).
     /// </summary>
     /// <returns>The channel number (0x4000–0x4FFF).</returns>
     public async Task<ushort> BindChannelAsync(StunEndPoint peer, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(!IsActive, this);
-        if (_channelsByPeer.TryGetValue(peer, out Refreshed? existing))
+        while (true)
         {
-            return existing.Channel;
-        }
+            ObjectDisposedException.ThrowIf(!IsActive, this);
+            if (_channelsByPeer.TryGetValue(peer, out Refreshed? existing))
+            {
+                // Never hand out a number the server has not confirmed; if that bind fails, try ourselves.
+                if (await existing.BindResult.WaitAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return existing.Channel;
+                }
 
-        int number = Interlocked.Increment(ref _nextChannel) - 1;
-        if (number > ChannelData.MaxChannel)
-        {
-            throw new InvalidOperationException("All 4096 channel numbers are in use.");
-        }
+                continue;
+            }
 
-        var channel = new Refreshed(this, Kind.Channel, peer, (ushort)number);
-        if (!_channelsByPeer.TryAdd(peer, channel))
-        {
-            return _channelsByPeer[peer].Channel;
+            var channel = new Refreshed(this, Kind.Channel, peer, NumberFor(peer));
+            if (_channelsByPeer.TryAdd(peer, channel))
+            {
+                return await BindAsync(channel, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
+
+    private async Task<ushort> BindAsync(Refreshed channel, CancellationToken cancellationToken)
+    {
+        ushort number = channel.Channel;
+        StunEndPoint peer = channel.Peer;
 
         // Inbound ChannelData may overtake the ChannelBind response, so the number is known before the request.
         Volatile.Write(ref _channelsByNumber[number - ChannelData.MinChannel], channel);
         try
         {
-            await _client.ExecuteAsync(new TurnRequest(TurnConstants.ChannelBind, Peer: peer, Channel: (ushort)number), cancellationToken).ConfigureAwait(false);
+            await _client.ExecuteAsync(new TurnRequest(TurnConstants.ChannelBind, Peer: peer, Channel: number), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            _channelsByPeer.TryRemove(peer, out _);
-            Volatile.Write(ref _channelsByNumber[number - ChannelData.MinChannel], null);
+            Remove(channel);
+            channel.CompleteBind(false);
             throw;
         }
 
@@ -140,8 +152,33 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
 
         // ChannelBind installed the permission too; it lasts 5 min, the binding 10, so it needs its own refreshes.
         AddPermission(AddressOf(peer));
-        LogChannelBound((ushort)number, peer);
-        return (ushort)number;
+        channel.CompleteBind(true);
+        LogChannelBound(number, peer);
+        return number;
+    }
+
+    /// <summary>
+    /// The peer's channel number: the one it had before, or the next unused one. Numbers are never given to another
+    /// peer (section 12.2 would refuse that for 5 min after the old binding expired), so there are 4096 peers per allocation.
+    /// </summary>
+    private ushort NumberFor(in StunEndPoint peer)
+    {
+        lock (_numbers)
+        {
+            if (_numbers.TryGetValue(peer, out ushort number))
+            {
+                return number;
+            }
+
+            if (_nextChannel > ChannelData.MaxChannel)
+            {
+                throw new InvalidOperationException("All 4096 channel numbers are in use.");
+            }
+
+            number = (ushort)_nextChannel++;
+            _numbers.Add(peer, number);
+            return number;
+        }
     }
 
     /// <summary>The channel bound to <paramref name="peer"/>, or 0 (not bound yet, data goes in Send indications).</summary>
@@ -318,9 +355,15 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
         }
         else
         {
-            _channelsByPeer.TryRemove(item.Peer, out _);
-            Volatile.Write(ref _channelsByNumber[item.Channel - ChannelData.MinChannel], null);
+            Remove(item);
         }
+    }
+
+    // Only this item: a rebind to the same peer may already have put a new one in place.
+    private void Remove(Refreshed channel)
+    {
+        _channelsByPeer.TryRemove(KeyValuePair.Create(channel.Peer, channel));
+        Interlocked.CompareExchange(ref _channelsByNumber[channel.Channel - ChannelData.MinChannel], null, channel);
     }
 
     private void Fail(Exception reason)

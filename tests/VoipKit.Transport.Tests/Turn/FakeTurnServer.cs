@@ -57,7 +57,14 @@ internal sealed class FakeTurnServer
 
     public bool AlwaysRedirect { get; set; }
 
-    public HashSet<ushort> Channels { get; } = [];
+    /// <summary>
+    /// Channel bindings, number → peer. Kept for the whole test: stricter than RFC 8656 section 12.2, which forbids
+    /// binding a number or a peer to another partner until 5 min after the binding expired.
+    /// </summary>
+    public Dictionary<ushort, StunEndPoint> Channels { get; } = [];
+
+    /// <summary>Handle this many requests but lose their (success) responses.</summary>
+    public int DropResponses { get; set; }
 
     public async Task<Received> NextAsync()
     {
@@ -169,7 +176,16 @@ internal sealed class FakeTurnServer
                 Reply(m, to, w => w.AddUInt32(StunAttributeType.Lifetime, granted), 0, sign: true);
                 return;
             case TurnConstants.ChannelBind:
-                Channels.Add(channel);
+                // Section 12.2: the number must not be bound to another peer, nor the peer to another number.
+                StunEndPoint bindPeer = peer!.Value;
+                if ((Channels.TryGetValue(channel, out StunEndPoint boundPeer) && boundPeer != bindPeer)
+                    || Channels.Any(b => b.Value == bindPeer && b.Key != channel))
+                {
+                    Reply(m, to, _ => { }, 400, sign: true);
+                    return;
+                }
+
+                Channels[channel] = bindPeer;
                 Reply(m, to, _ => { }, 0, sign: true);
                 return;
             default:
@@ -180,6 +196,12 @@ internal sealed class FakeTurnServer
 
     private void Reply(in StunMessage request, IPEndPoint from, Action<StunMessageWriterBox> attributes, int errorCode, bool sign)
     {
+        if (errorCode == 0 && DropResponses > 0)
+        {
+            DropResponses--;
+            return;
+        }
+
         byte[] buffer = new byte[2048];
         var box = new StunMessageWriterBox(buffer, new StunMessageType(request.Method, errorCode == 0 ? StunClass.SuccessResponse : StunClass.ErrorResponse), request.TransactionId.ToArray());
         if (errorCode != 0)

@@ -179,6 +179,56 @@ public sealed class TurnAllocationTests : IAsyncDisposable
         Assert.True(allocation.IsActive);
         Assert.True(await allocation.SendAsync(peer, new byte[] { 1 }));
         Assert.Equal(TurnConstants.Send, (await _server.NextAsync()).Method);
+
+        // Binding again takes the same number (section 12.2: no other number for this peer for a while).
+        Assert.Equal(0x4000, await allocation.BindChannelAsync(peer).WaitAsync(RealTimeLimit));
+        Assert.Equal(0x4000, (await _server.NextAsync()).Channel);
+        Assert.Equal(0x4000, allocation.GetChannel(peer));
+    }
+
+    [Fact]
+    public async Task A_channel_bind_whose_response_was_lost_is_retried_with_the_same_number()
+    {
+        await _client.DisposeAsync();
+        _client = new TurnClient(
+            _server.Transport,
+            Options(null) with { Transactions = new StunClientOptions { MaxSends = 1, LastWaitMultiplier = 2 } },
+            _time);
+        TurnAllocation allocation = await AllocateAsync();
+        StunEndPoint peer = TurnClientTests.Peer(5);
+        _server.DropResponses = 1;
+        Task<ushort> lost = allocation.BindChannelAsync(peer);
+        FakeTurnServer.Received first = await _server.NextAsync(); // bound on the server, the answer lost
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<TimeoutException>(() => lost.WaitAsync(RealTimeLimit));
+        Assert.Equal(0, allocation.GetChannel(peer));
+
+        ushort channel = await allocation.BindChannelAsync(peer).WaitAsync(RealTimeLimit);
+        FakeTurnServer.Received retried = await _server.NextAsync();
+        Assert.Equal(first.Channel, retried.Channel);
+        Assert.Equal(0x4000, channel);
+        Assert.Equal(channel, allocation.GetChannel(peer));
+
+        // No number was burned: the next peer gets the next one.
+        Assert.Equal(0x4001, await allocation.BindChannelAsync(TurnClientTests.Peer(6)).WaitAsync(RealTimeLimit));
+    }
+
+    [Fact]
+    public async Task Concurrent_binds_to_one_peer_share_the_number_and_wait_for_the_answer()
+    {
+        TurnAllocation allocation = await AllocateAsync();
+        StunEndPoint peer = TurnClientTests.Peer(8);
+        _server.NextError[TurnConstants.ChannelBind] = 500; // the first attempt fails
+        Task<ushort> a = allocation.BindChannelAsync(peer);
+        Task<ushort> b = allocation.BindChannelAsync(peer);
+        TurnErrorException e = await Assert.ThrowsAsync<TurnErrorException>(() => a.WaitAsync(RealTimeLimit));
+        Assert.Equal(500, e.Code);
+
+        // The second caller does not return a number the server never confirmed: it binds it itself.
+        Assert.Equal(0x4000, await b.WaitAsync(RealTimeLimit));
+        Assert.Equal(0x4000, allocation.GetChannel(peer));
+        Assert.Equal([0x4000, 0x4000], new[] { (await _server.NextAsync()).Channel, (await _server.NextAsync()).Channel });
+        Assert.Equal(0x4001, await allocation.BindChannelAsync(TurnClientTests.Peer(9)).WaitAsync(RealTimeLimit));
     }
 
     [Fact]
