@@ -21,13 +21,16 @@ internal sealed class FakeTurnServer
     public static readonly StunEndPoint Relayed = StunEndPoint.FromIPEndPoint(IPEndPoint.Parse("198.51.100.1:50000"));
 
     private readonly TimeProvider _time;
-    private readonly byte[] _key = StunIntegrity.LongTermKey(Username, Realm, Password);
+    private readonly byte[] _key;
+    private readonly string _realm;
     private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>();
     private int _nonceNumber = 1;
 
-    public FakeTurnServer(TimeProvider time)
+    public FakeTurnServer(TimeProvider time, string realm = Realm)
     {
         _time = time;
+        _realm = realm;
+        _key = StunIntegrity.LongTermKey(Username, realm, Password);
         Transport = new TestTransport(this);
     }
 
@@ -126,7 +129,7 @@ internal sealed class FakeTurnServer
 
         if (!signed || !StunIntegrity.VerifyMessageIntegrity(m, _key))
         {
-            Reply(m, to, w => { w.AddString(StunAttributeType.Realm, Realm); w.AddString(StunAttributeType.Nonce, Nonce); }, 401, sign: false);
+            Reply(m, to, w => { w.AddString(StunAttributeType.Realm, _realm); w.AddString(StunAttributeType.Nonce, Nonce); }, 401, sign: false);
             return;
         }
 
@@ -135,7 +138,7 @@ internal sealed class FakeTurnServer
         {
             StaleNonceNext = false;
             _nonceNumber++;
-            Reply(m, to, w => { w.AddString(StunAttributeType.Realm, Realm); w.AddString(StunAttributeType.Nonce, Nonce); }, 438, sign: false);
+            Reply(m, to, w => { w.AddString(StunAttributeType.Realm, _realm); w.AddString(StunAttributeType.Nonce, Nonce); }, 438, sign: false);
             return;
         }
 
