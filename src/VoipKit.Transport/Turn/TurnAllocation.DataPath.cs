@@ -144,6 +144,17 @@ internal sealed partial class TurnAllocation
             Counters.DataIndicationWasReceived();
         }
 
-        handler(peer, data);
+        // Free when nothing throws, so the per-packet path stays without allocation.
+        try
+        {
+            handler(peer, data);
+        }
+#pragma warning disable CA1031 // Application callback on the receive loop: a throw would end the loop, and with it every STUN response; logged, counted, the loop goes on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Counters.HandlerFailed();
+            LogHandlerFailed(nameof(DataReceived), e);
+        }
     }
 }

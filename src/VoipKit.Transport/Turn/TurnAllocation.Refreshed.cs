@@ -8,6 +8,7 @@ internal sealed partial class TurnAllocation
     private sealed class Refreshed(TurnAllocation owner, Kind what, StunEndPoint peer, ushort channel) : IDisposable
     {
         private readonly Lock _lock = new();
+        private readonly TaskCompletionSource<bool> _bind = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private ITimer? _timer;
         private bool _disposed;
 
@@ -22,6 +23,11 @@ internal sealed partial class TurnAllocation
 
         /// <summary>A channel is usable for sending once the ChannelBind succeeded.</summary>
         public bool Bound { get; set; }
+
+        /// <summary>A channel's first ChannelBind: true once bound, false when it failed (the item is then dropped).</summary>
+        public Task<bool> BindResult => _bind.Task;
+
+        public void CompleteBind(bool bound) => _bind.TrySetResult(bound);
 
         /// <summary>Records the new expiry and schedules the next refresh <paramref name="delay"/> from now.</summary>
         public void Arm(DateTimeOffset expires, TimeSpan delay)

@@ -28,6 +28,7 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Refreshed _self;
     private readonly Task _worker;
+    private readonly Dictionary<StunEndPoint, ushort> _numbers = [];
     private int _nextChannel = ChannelData.MinChannel;
     private int _disposed;
     private long _refreshesCompleted;
@@ -98,39 +99,50 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
 
     /// <summary>
     /// Binds a channel to <paramref name="peer"/> (and so a permission for its IP) and keeps refreshing it. Until it
-    /// is bound, data to the peer goes in Send indications. Returns the existing channel when there is one.
+    /// is bound, data to the peer goes in Send indications. Returns the existing channel when there is one, and waits
+    /// for a bind to the same peer already in progress. A peer keeps its number for the allocation's life, so binding
+    /// it again (after a lost response or a refused refresh) asks for the same number (RFC 8656 section 12.2).
     /// </summary>
     /// <returns>The channel number (0x4000–0x4FFF).</returns>
     public async Task<ushort> BindChannelAsync(StunEndPoint peer, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(!IsActive, this);
-        if (_channelsByPeer.TryGetValue(peer, out Refreshed? existing))
+        while (true)
         {
-            return existing.Channel;
-        }
+            ObjectDisposedException.ThrowIf(!IsActive, this);
+            if (_channelsByPeer.TryGetValue(peer, out Refreshed? existing))
+            {
+                // Never hand out a number the server has not confirmed; if that bind fails, try ourselves.
+                if (await existing.BindResult.WaitAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return existing.Channel;
+                }
 
-        int number = Interlocked.Increment(ref _nextChannel) - 1;
-        if (number > ChannelData.MaxChannel)
-        {
-            throw new InvalidOperationException("All 4096 channel numbers are in use.");
-        }
+                continue;
+            }
 
-        var channel = new Refreshed(this, Kind.Channel, peer, (ushort)number);
-        if (!_channelsByPeer.TryAdd(peer, channel))
-        {
-            return _channelsByPeer[peer].Channel;
+            var channel = new Refreshed(this, Kind.Channel, peer, NumberFor(peer));
+            if (_channelsByPeer.TryAdd(peer, channel))
+            {
+                return await BindAsync(channel, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
+
+    private async Task<ushort> BindAsync(Refreshed channel, CancellationToken cancellationToken)
+    {
+        ushort number = channel.Channel;
+        StunEndPoint peer = channel.Peer;
 
         // Inbound ChannelData may overtake the ChannelBind response, so the number is known before the request.
         Volatile.Write(ref _channelsByNumber[number - ChannelData.MinChannel], channel);
         try
         {
-            await _client.ExecuteAsync(new TurnRequest(TurnConstants.ChannelBind, Peer: peer, Channel: (ushort)number), cancellationToken).ConfigureAwait(false);
+            await _client.ExecuteAsync(new TurnRequest(TurnConstants.ChannelBind, Peer: peer, Channel: number), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            _channelsByPeer.TryRemove(peer, out _);
-            Volatile.Write(ref _channelsByNumber[number - ChannelData.MinChannel], null);
+            Remove(channel);
+            channel.CompleteBind(false);
             throw;
         }
 
@@ -140,8 +152,33 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
 
         // ChannelBind installed the permission too; it lasts 5 min, the binding 10, so it needs its own refreshes.
         AddPermission(AddressOf(peer));
-        LogChannelBound((ushort)number, peer);
-        return (ushort)number;
+        channel.CompleteBind(true);
+        LogChannelBound(number, peer);
+        return number;
+    }
+
+    /// <summary>
+    /// The peer's channel number: the one it had before, or the next unused one. Numbers are never given to another
+    /// peer (section 12.2 would refuse that for 5 min after the old binding expired), so there are 4096 peers per allocation.
+    /// </summary>
+    private ushort NumberFor(in StunEndPoint peer)
+    {
+        lock (_numbers)
+        {
+            if (_numbers.TryGetValue(peer, out ushort number))
+            {
+                return number;
+            }
+
+            if (_nextChannel > ChannelData.MaxChannel)
+            {
+                throw new InvalidOperationException("All 4096 channel numbers are in use.");
+            }
+
+            number = (ushort)_nextChannel++;
+            _numbers.Add(peer, number);
+            return number;
+        }
     }
 
     /// <summary>The channel bound to <paramref name="peer"/>, or 0 (not bound yet, data goes in Send indications).</summary>
@@ -161,29 +198,47 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
 
         _work.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _worker.ConfigureAwait(false);
-        _self.Dispose();
-        foreach (Refreshed item in _permissions.Values.Concat(_channelsByPeer.Values))
-        {
-            item.Dispose();
-        }
 
-        if (!_failed)
+        // The cleanup runs whatever happened to the worker: skipping Detach would make AllocateAsync refuse forever.
+        try
         {
-            using var timeout = new CancellationTokenSource(_options.DeleteTimeout, _time);
+            await _worker.ConfigureAwait(false);
+        }
+        finally
+        {
             try
             {
-                await _client.RefreshAsync(0, timeout.Token).ConfigureAwait(false);
-                LogDeleted(RelayedAddress);
+                _self.Dispose();
+                foreach (Refreshed item in _permissions.Values.Concat(_channelsByPeer.Values))
+                {
+                    item.Dispose();
+                }
+
+                if (!_failed)
+                {
+                    await DeleteAsync().ConfigureAwait(false);
+                }
             }
-            catch (Exception e) when (e is TurnErrorException or TimeoutException or OperationCanceledException or ObjectDisposedException or InvalidDataException or SocketException)
+            finally
             {
-                LogDeleteFailed(e.Message); // the server lets it expire
+                _client.Detach(this);
+                _stop.Dispose();
             }
         }
+    }
 
-        _client.Detach(this);
-        _stop.Dispose();
+    private async Task DeleteAsync()
+    {
+        using var timeout = new CancellationTokenSource(_options.DeleteTimeout, _time);
+        try
+        {
+            await _client.RefreshAsync(0, timeout.Token).ConfigureAwait(false);
+            LogDeleted(RelayedAddress);
+        }
+        catch (Exception e) when (e is TurnErrorException or TimeoutException or OperationCanceledException or ObjectDisposedException or InvalidDataException or SocketException)
+        {
+            LogDeleteFailed(e.Message); // the server lets it expire
+        }
     }
 
     private static StunEndPoint AddressOf(in StunEndPoint peer)
@@ -257,10 +312,21 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
         {
             throw;
         }
-        catch (Exception e) when (e is TurnErrorException or TimeoutException or InvalidDataException or SocketException)
+#pragma warning disable CA1031 // Timer-driven worker: whatever a refresh throws (a bug, a disposed socket) must not end all later refreshes silently; logged, counted, handled like a timeout.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             Counters.RefreshFailed();
-            LogRefreshFailed(item.What, item.Peer, item.Channel, e.Message);
+            bool expected = e is TurnErrorException or TimeoutException or InvalidDataException or SocketException;
+            if (expected)
+            {
+                LogRefreshFailed(item.What, item.Peer, item.Channel, e.Message);
+            }
+            else
+            {
+                LogRefreshFailedUnexpectedly(item.What, item.Peer, item.Channel, e);
+            }
+
             if (e is TurnErrorException { Kind: TurnErrorKind.AllocationMismatch } || (item.What == Kind.Allocation && !item.RetryBeforeExpiry()))
             {
                 Fail(e);
@@ -269,7 +335,7 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
             {
                 Forget(item); // e.g. 403: the server no longer allows this peer
             }
-            else if (!item.RetryBeforeExpiry())
+            else if (item.What != Kind.Allocation && !item.RetryBeforeExpiry())
             {
                 Forget(item);
             }
@@ -289,9 +355,15 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
         }
         else
         {
-            _channelsByPeer.TryRemove(item.Peer, out _);
-            Volatile.Write(ref _channelsByNumber[item.Channel - ChannelData.MinChannel], null);
+            Remove(item);
         }
+    }
+
+    // Only this item: a rebind to the same peer may already have put a new one in place.
+    private void Remove(Refreshed channel)
+    {
+        _channelsByPeer.TryRemove(KeyValuePair.Create(channel.Peer, channel));
+        Interlocked.CompareExchange(ref _channelsByNumber[channel.Channel - ChannelData.MinChannel], null, channel);
     }
 
     private void Fail(Exception reason)
@@ -304,7 +376,17 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
         _failed = true;
         TurnMetrics.AllocationsLost.Add(1);
         LogLost(RelayedAddress, reason.Message);
-        Failed?.Invoke(this, reason);
+        try
+        {
+            Failed?.Invoke(this, reason);
+        }
+#pragma warning disable CA1031 // Application callback on the refresh worker: logged and counted, the worker and DisposeAsync go on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Counters.HandlerFailed();
+            LogHandlerFailed(nameof(Failed), e);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "TURN: channel 0x{Channel:X4} bound to {Peer}")]
@@ -315,6 +397,12 @@ internal sealed partial class TurnAllocation : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TURN: refresh of {What} {Peer} {Channel} failed: {Reason}")]
     private partial void LogRefreshFailed(Kind what, StunEndPoint peer, ushort channel, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "TURN: refresh of {What} {Peer} {Channel} failed unexpectedly")]
+    private partial void LogRefreshFailedUnexpectedly(Kind what, StunEndPoint peer, ushort channel, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "TURN: the {Callback} handler threw; ignored")]
+    private partial void LogHandlerFailed(string callback, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TURN: allocation {Relayed} lost: {Reason}")]
     private partial void LogLost(StunEndPoint relayed, string reason);

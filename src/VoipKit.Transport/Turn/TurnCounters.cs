@@ -14,6 +14,7 @@ internal sealed class TurnCounters
     private long _droppedNoHandler;
     private long _droppedOutbound;
     private long _refreshFailures;
+    private long _handlerFailures;
 
     /// <summary>ChannelData messages sent.</summary>
     public long ChannelDataSent => Volatile.Read(ref _channelDataSent);
@@ -48,6 +49,9 @@ internal sealed class TurnCounters
     /// <summary>Refreshes (allocation, permission, channel) that failed.</summary>
     public long RefreshFailures => Volatile.Read(ref _refreshFailures);
 
+    /// <summary>Exceptions thrown by application callbacks (<c>Failed</c>, <c>DataReceived</c>): logged and counted, never fatal to the client.</summary>
+    public long HandlerFailures => Volatile.Read(ref _handlerFailures);
+
     internal void ChannelDataWasSent() => Interlocked.Increment(ref _channelDataSent);
 
     internal void SendIndicationWasSent() => Interlocked.Increment(ref _sendIndicationsSent);
@@ -72,6 +76,12 @@ internal sealed class TurnCounters
     {
         Interlocked.Increment(ref _refreshFailures);
         TurnMetrics.RefreshFailures.Add(1);
+    }
+
+    internal void HandlerFailed()
+    {
+        Interlocked.Increment(ref _handlerFailures);
+        TurnMetrics.HandlerFailures.Add(1);
     }
 
     private static void Drop(ref long counter, string reason)

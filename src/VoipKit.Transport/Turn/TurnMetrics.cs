@@ -22,6 +22,9 @@ internal static class TurnMetrics
     /// <summary>Failed refreshes.</summary>
     public static readonly Counter<long> RefreshFailures = Meter.CreateCounter<long>("voipkit.turn.refresh_failures", description: "TURN refreshes that failed");
 
+    /// <summary>Exceptions thrown by application callbacks (logged, then ignored).</summary>
+    public static readonly Counter<long> HandlerFailures = Meter.CreateCounter<long>("voipkit.turn.handler_failures", description: "Exceptions thrown by TURN application callbacks");
+
     /// <summary>Dropped datagrams, tagged with the reason.</summary>
     public static readonly Counter<long> Dropped = Meter.CreateCounter<long>("voipkit.turn.dropped", description: "Datagrams the TURN client dropped");
 }

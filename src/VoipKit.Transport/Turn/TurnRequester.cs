@@ -14,7 +14,8 @@ namespace VoipKit.Transport.Turn;
 /// </summary>
 internal sealed partial class TurnRequester : IDisposable
 {
-    private const int MaxRequest = 512;
+    // Header, REQUESTED-TRANSPORT, CHANNEL-NUMBER, XOR-PEER-ADDRESS (IPv6), LIFETIME, MESSAGE-INTEGRITY, FINGERPRINT, with room to spare.
+    private const int MaxMethodAttributes = 160;
     private const int MaxStaleNonceRetries = 2;
     private readonly StunClient _stun;
     private readonly string _username;
@@ -129,12 +130,24 @@ internal sealed partial class TurnRequester : IDisposable
     {
         Span<byte> transactionId = stackalloc byte[StunConstants.TransactionIdLength];
         RandomNumberGenerator.Fill(transactionId);
-        byte[] buffer = new byte[MaxRequest];
-        var writer = new StunMessageWriter(buffer, new StunMessageType(request.Method, StunClass.Request), transactionId);
-        request.WriteAttributes(ref writer);
-        lock (_lock)
+        int length;
+        byte[] buffer;
+        lock (_lock) // the key is signed with under the lock: a redirection may dispose it meanwhile
         {
             key = _key;
+
+            // Sized for what the server handed us: RFC 8489 allows REALM and NONCE up to 763 bytes each (a 438 may
+            // bring a long nonce), so a fixed buffer would make some servers unusable.
+            int size = MaxMethodAttributes;
+            if (key is not null)
+            {
+                size += 3 * (StunConstants.AttributeHeaderLength + 3) + Encoding.UTF8.GetByteCount(_username)
+                    + Encoding.UTF8.GetByteCount(_realm ?? string.Empty) + Encoding.UTF8.GetByteCount(_nonce ?? string.Empty);
+            }
+
+            buffer = new byte[size];
+            var writer = new StunMessageWriter(buffer, new StunMessageType(request.Method, StunClass.Request), transactionId);
+            request.WriteAttributes(ref writer);
             if (key is not null)
             {
                 writer.AddString(StunAttributeType.Username, _username);
@@ -142,12 +155,12 @@ internal sealed partial class TurnRequester : IDisposable
                 writer.AddString(StunAttributeType.Nonce, _nonce);
                 writer.AddMessageIntegrity(key);
             }
-        }
 
-        writer.AddFingerprint();
-        if (!writer.TryComplete(out int length))
-        {
-            throw new InvalidOperationException("TURN request does not fit (realm or nonce too long).");
+            writer.AddFingerprint();
+            if (!writer.TryComplete(out length))
+            {
+                throw new InvalidOperationException("TURN request does not fit."); // a sizing bug: the buffer is sized above
+            }
         }
 
         return buffer[..length];

@@ -21,13 +21,16 @@ internal sealed class FakeTurnServer
     public static readonly StunEndPoint Relayed = StunEndPoint.FromIPEndPoint(IPEndPoint.Parse("198.51.100.1:50000"));
 
     private readonly TimeProvider _time;
-    private readonly byte[] _key = StunIntegrity.LongTermKey(Username, Realm, Password);
+    private readonly byte[] _key;
+    private readonly string _realm;
     private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>();
     private int _nonceNumber = 1;
 
-    public FakeTurnServer(TimeProvider time)
+    public FakeTurnServer(TimeProvider time, string realm = Realm)
     {
         _time = time;
+        _realm = realm;
+        _key = StunIntegrity.LongTermKey(Username, realm, Password);
         Transport = new TestTransport(this);
     }
 
@@ -35,7 +38,10 @@ internal sealed class FakeTurnServer
 
     public TestTransport Transport { get; }
 
-    public string Nonce => $"nonce-{_nonceNumber}";
+    public string Nonce => NonceLength == 0 ? $"nonce-{_nonceNumber}" : $"nonce-{_nonceNumber}-".PadRight(NonceLength, 'n');
+
+    /// <summary>When not 0, nonces are padded to this many bytes (RFC 8489 allows up to 763).</summary>
+    public int NonceLength { get; set; }
 
     public bool Allocated { get; private set; }
 
@@ -54,7 +60,14 @@ internal sealed class FakeTurnServer
 
     public bool AlwaysRedirect { get; set; }
 
-    public HashSet<ushort> Channels { get; } = [];
+    /// <summary>
+    /// Channel bindings, number → peer. Kept for the whole test: stricter than RFC 8656 section 12.2, which forbids
+    /// binding a number or a peer to another partner until 5 min after the binding expired.
+    /// </summary>
+    public Dictionary<ushort, StunEndPoint> Channels { get; } = [];
+
+    /// <summary>Handle this many requests but lose their (success) responses.</summary>
+    public int DropResponses { get; set; }
 
     public async Task<Received> NextAsync()
     {
@@ -116,7 +129,7 @@ internal sealed class FakeTurnServer
 
         if (!signed || !StunIntegrity.VerifyMessageIntegrity(m, _key))
         {
-            Reply(m, to, w => { w.AddString(StunAttributeType.Realm, Realm); w.AddString(StunAttributeType.Nonce, Nonce); }, 401, sign: false);
+            Reply(m, to, w => { w.AddString(StunAttributeType.Realm, _realm); w.AddString(StunAttributeType.Nonce, Nonce); }, 401, sign: false);
             return;
         }
 
@@ -125,12 +138,17 @@ internal sealed class FakeTurnServer
         {
             StaleNonceNext = false;
             _nonceNumber++;
-            Reply(m, to, w => { w.AddString(StunAttributeType.Realm, Realm); w.AddString(StunAttributeType.Nonce, Nonce); }, 438, sign: false);
+            Reply(m, to, w => { w.AddString(StunAttributeType.Realm, _realm); w.AddString(StunAttributeType.Nonce, Nonce); }, 438, sign: false);
             return;
         }
 
         if (NextError.Remove(m.Method, out int code))
         {
+            if (code == 437 && m.Method == TurnConstants.Refresh)
+            {
+                Allocated = false; // a 437 to a Refresh says the allocation is gone
+            }
+
             Reply(m, to, _ => { }, code, sign: true);
             return;
         }
@@ -161,7 +179,16 @@ internal sealed class FakeTurnServer
                 Reply(m, to, w => w.AddUInt32(StunAttributeType.Lifetime, granted), 0, sign: true);
                 return;
             case TurnConstants.ChannelBind:
-                Channels.Add(channel);
+                // Section 12.2: the number must not be bound to another peer, nor the peer to another number.
+                StunEndPoint bindPeer = peer!.Value;
+                if ((Channels.TryGetValue(channel, out StunEndPoint boundPeer) && boundPeer != bindPeer)
+                    || Channels.Any(b => b.Value == bindPeer && b.Key != channel))
+                {
+                    Reply(m, to, _ => { }, 400, sign: true);
+                    return;
+                }
+
+                Channels[channel] = bindPeer;
                 Reply(m, to, _ => { }, 0, sign: true);
                 return;
             default:
@@ -172,7 +199,13 @@ internal sealed class FakeTurnServer
 
     private void Reply(in StunMessage request, IPEndPoint from, Action<StunMessageWriterBox> attributes, int errorCode, bool sign)
     {
-        byte[] buffer = new byte[512];
+        if (errorCode == 0 && DropResponses > 0)
+        {
+            DropResponses--;
+            return;
+        }
+
+        byte[] buffer = new byte[2048];
         var box = new StunMessageWriterBox(buffer, new StunMessageType(request.Method, errorCode == 0 ? StunClass.SuccessResponse : StunClass.ErrorResponse), request.TransactionId.ToArray());
         if (errorCode != 0)
         {

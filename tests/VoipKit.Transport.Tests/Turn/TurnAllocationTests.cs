@@ -104,6 +104,47 @@ public sealed class TurnAllocationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_refresh_answered_438_with_a_500_byte_nonce_is_retried_and_refreshes_go_on()
+    {
+        TurnAllocation allocation = await AllocateAsync();
+        _server.NonceLength = 500;
+        _server.StaleNonceNext = true;
+        await AssertNextAtAsync(TurnConstants.Refresh, 540, answered: false); // 438 with the long nonce
+        FakeTurnServer.Received retried = await AssertNextAtAsync(TurnConstants.Refresh, 540);
+        StunMessage.TryParse(retried.Data, out StunMessage m);
+        Assert.True(m.TryGetAttribute(StunAttributeType.Nonce, out ReadOnlySpan<byte> nonce));
+        Assert.Equal(500, nonce.Length);
+        Assert.True(allocation.IsActive);
+        Assert.Equal(0, allocation.Counters.RefreshFailures);
+        await AssertNextAtAsync(TurnConstants.Refresh, 1080);
+        Assert.True(allocation.IsActive);
+    }
+
+    [Fact]
+    public async Task A_throwing_Failed_handler_neither_stops_dispose_nor_blocks_a_new_allocation()
+    {
+        TurnAllocation allocation = await AllocateAsync();
+        int calls = 0;
+        allocation.Failed += (_, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new InvalidOperationException("application bug");
+        };
+        _server.NextError[TurnConstants.Refresh] = 437;
+        await AssertNextAtAsync(TurnConstants.Refresh, 540);
+        await WaitUntilAsync(() => !allocation.IsActive);
+        Assert.Equal(1, Volatile.Read(ref calls));
+        Assert.Equal(1, allocation.Counters.HandlerFailures);
+
+        await allocation.DisposeAsync().AsTask().WaitAsync(RealTimeLimit);
+        Assert.Null(_client.Allocation);
+        TurnAllocation second = await _client.AllocateAsync().WaitAsync(RealTimeLimit); // signed at once: the key is kept
+        Assert.Equal(TurnConstants.Allocate, (await _server.NextAsync()).Method);
+        Assert.True(second.IsActive);
+        Assert.Same(second, _client.Allocation);
+    }
+
+    [Fact]
     public async Task A_refresh_that_times_out_is_retried_before_expiry()
     {
         await _client.DisposeAsync();
@@ -138,6 +179,56 @@ public sealed class TurnAllocationTests : IAsyncDisposable
         Assert.True(allocation.IsActive);
         Assert.True(await allocation.SendAsync(peer, new byte[] { 1 }));
         Assert.Equal(TurnConstants.Send, (await _server.NextAsync()).Method);
+
+        // Binding again takes the same number (section 12.2: no other number for this peer for a while).
+        Assert.Equal(0x4000, await allocation.BindChannelAsync(peer).WaitAsync(RealTimeLimit));
+        Assert.Equal(0x4000, (await _server.NextAsync()).Channel);
+        Assert.Equal(0x4000, allocation.GetChannel(peer));
+    }
+
+    [Fact]
+    public async Task A_channel_bind_whose_response_was_lost_is_retried_with_the_same_number()
+    {
+        await _client.DisposeAsync();
+        _client = new TurnClient(
+            _server.Transport,
+            Options(null) with { Transactions = new StunClientOptions { MaxSends = 1, LastWaitMultiplier = 2 } },
+            _time);
+        TurnAllocation allocation = await AllocateAsync();
+        StunEndPoint peer = TurnClientTests.Peer(5);
+        _server.DropResponses = 1;
+        Task<ushort> lost = allocation.BindChannelAsync(peer);
+        FakeTurnServer.Received first = await _server.NextAsync(); // bound on the server, the answer lost
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<TimeoutException>(() => lost.WaitAsync(RealTimeLimit));
+        Assert.Equal(0, allocation.GetChannel(peer));
+
+        ushort channel = await allocation.BindChannelAsync(peer).WaitAsync(RealTimeLimit);
+        FakeTurnServer.Received retried = await _server.NextAsync();
+        Assert.Equal(first.Channel, retried.Channel);
+        Assert.Equal(0x4000, channel);
+        Assert.Equal(channel, allocation.GetChannel(peer));
+
+        // No number was burned: the next peer gets the next one.
+        Assert.Equal(0x4001, await allocation.BindChannelAsync(TurnClientTests.Peer(6)).WaitAsync(RealTimeLimit));
+    }
+
+    [Fact]
+    public async Task Concurrent_binds_to_one_peer_share_the_number_and_wait_for_the_answer()
+    {
+        TurnAllocation allocation = await AllocateAsync();
+        StunEndPoint peer = TurnClientTests.Peer(8);
+        _server.NextError[TurnConstants.ChannelBind] = 500; // the first attempt fails
+        Task<ushort> a = allocation.BindChannelAsync(peer);
+        Task<ushort> b = allocation.BindChannelAsync(peer);
+        TurnErrorException e = await Assert.ThrowsAsync<TurnErrorException>(() => a.WaitAsync(RealTimeLimit));
+        Assert.Equal(500, e.Code);
+
+        // The second caller does not return a number the server never confirmed: it binds it itself.
+        Assert.Equal(0x4000, await b.WaitAsync(RealTimeLimit));
+        Assert.Equal(0x4000, allocation.GetChannel(peer));
+        Assert.Equal([0x4000, 0x4000], new[] { (await _server.NextAsync()).Channel, (await _server.NextAsync()).Channel });
+        Assert.Equal(0x4001, await allocation.BindChannelAsync(TurnClientTests.Peer(9)).WaitAsync(RealTimeLimit));
     }
 
     [Fact]
@@ -221,6 +312,47 @@ public sealed class TurnAllocationTests : IAsyncDisposable
 
         TurnCounters c = allocation.Counters;
         Assert.Equal((1, 1, 1, 1, 1), (c.DataIndicationsReceived, c.ChannelDataReceived, c.DroppedUnknownChannel, c.DroppedNoPermission, c.DroppedWrongSource));
+    }
+
+    [Fact]
+    public async Task A_data_handler_that_throws_once_stops_neither_data_nor_refreshes()
+    {
+        TurnAllocation allocation = await AllocateAsync();
+        int calls = 0;
+        allocation.DataReceived = (in StunEndPoint peer, ReadOnlySpan<byte> data) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                throw new InvalidOperationException("application bug");
+            }
+
+            lock (_delivered)
+            {
+                _delivered.Add((peer, data.ToArray()));
+            }
+        };
+        StunEndPoint peer = TurnClientTests.Peer(7, 6000);
+        await allocation.CreatePermissionAsync(peer).WaitAsync(RealTimeLimit);
+        await _server.NextAsync();
+        _server.InjectDataIndication(peer, [1]);
+        _server.InjectDataIndication(peer, [2]);
+        ushort channel = await allocation.BindChannelAsync(peer).WaitAsync(RealTimeLimit); // its response is read by the same loop
+        await _server.NextAsync();
+        _server.InjectChannelData(channel, [3]);
+        await WaitUntilAsync(() => Volatile.Read(ref calls) == 3);
+        lock (_delivered)
+        {
+            Assert.Equal([[2], [3]], _delivered.Select(d => d.Data));
+        }
+
+        Assert.Equal(1, allocation.Counters.HandlerFailures);
+
+        // The STUN responses still reach their transactions: permission refreshes and the allocation refresh succeed.
+        await AssertNextAtAsync(TurnConstants.CreatePermission, 240);
+        await AssertNextAtAsync(TurnConstants.CreatePermission, 480);
+        await AssertNextAtAsync(TurnConstants.Refresh, 540);
+        Assert.True(allocation.IsActive);
+        Assert.Equal(0, allocation.Counters.RefreshFailures);
     }
 
     [Fact]

@@ -78,6 +78,27 @@ public sealed class TurnClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Realm_and_nonce_of_the_rfc_maximum_763_bytes_fit_in_the_requests()
+    {
+        await _client.DisposeAsync();
+        var server = new FakeTurnServer(_time, new string('r', 763)) { NonceLength = 763 };
+        _client = new TurnClient(
+            server.Transport,
+            new TurnClientOptions { Server = FakeTurnServer.EndPoint, Username = FakeTurnServer.Username, Password = FakeTurnServer.Password },
+            _time);
+        TurnAllocation allocation = await _client.AllocateAsync().WaitAsync(RealTimeLimit);
+        await server.NextAsync();
+        FakeTurnServer.Received signed = await server.NextAsync();
+        Assert.True(signed.Signed);
+        Assert.True(signed.Data.Length > 1536);
+
+        // And after a 438 bringing a new 763-byte nonce.
+        server.StaleNonceNext = true;
+        await allocation.CreatePermissionAsync(Peer(1)).WaitAsync(RealTimeLimit);
+        Assert.True(allocation.HasPermission(Peer(1)));
+    }
+
+    [Fact]
     public async Task Alternate_server_300_is_followed_once_with_fresh_credentials()
     {
         _server.Redirect = true;
