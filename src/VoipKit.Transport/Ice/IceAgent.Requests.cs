@@ -48,11 +48,6 @@ internal sealed partial class IceAgent
 
         if (socket.Retired)
         {
-            if (_selected?.Socket == socket && _selected.Remote.EndPoint.Equals(from))
-            {
-                _consent.OnSuccess(_time.GetUtcNow()); // the old pair still answers while the restart runs
-            }
-
             return; // answered, but an old interface is not paired again
         }
 
@@ -70,11 +65,8 @@ internal sealed partial class IceAgent
 
         bool useCandidate = request.HasAttribute(StunAttributeType.UseCandidate) && _role == IceRole.Controlled;
         DateTimeOffset now = _time.GetUtcNow();
-        if (pair == _selected)
-        {
-            _consent.OnSuccess(now); // the peer's consent check also shows the path works both ways
-        }
-
+        // RFC 7675 section 5.1: only a response to our own check refreshes consent. The peer's check proves nothing about
+        // our packets reaching it (a one-way cut), so it must not keep us sending.
         switch (pair.State)
         {
             case IceCandidatePairState.Succeeded:
