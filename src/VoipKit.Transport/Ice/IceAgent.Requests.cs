@@ -52,15 +52,10 @@ internal sealed partial class IceAgent
         }
 
         request.TryGetUInt32(StunAttributeType.Priority, out uint priority);
-        IceCandidate remote = RemoteAt(from, priority == 0 ? 1 : priority);
-        IceCandidatePair? pair = _checklist.Find(socket, from);
+        IceCandidatePair? pair = PairForCheck(socket, socket.BaseCandidate, from, priority == 0 ? 1 : priority);
         if (pair is null)
         {
-            pair = _checklist.Add(new IceCandidatePair(socket.BaseCandidate, remote, socket, _role));
-            if (pair is null)
-            {
-                return; // the list is full of better pairs
-            }
+            return; // answered, but no room to learn the address
         }
 
         bool useCandidate = request.HasAttribute(StunAttributeType.UseCandidate) && _role == IceRole.Controlled;

@@ -22,6 +22,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IceLocalCandidates _locals = new();
     private readonly List<IceCandidate> _remoteCandidates = [];
+    private readonly Dictionary<IPEndPoint, IceCandidate> _remoteByEndPoint = [];
+    private readonly HashSet<IPEndPoint> _learntRemotes = [];
     private readonly Dictionary<StunClient.TransactionKey, IceTransaction> _transactions = [];
     private readonly List<Task> _receiveLoops = [];
     private readonly CancellationTokenSource _stop = new();
@@ -42,6 +44,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
     private ITimer? _timer;
     private bool _started;
     private int _prflxCount;
+    private long _droppedPeerReflexive;
     private int _disposed;
 
     /// <summary>Creates an agent reading and sending on <paramref name="sockets"/> (bound UDP transports, not owned; earlier ones preferred).</summary>
@@ -127,6 +130,21 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
     /// <summary>Non-STUN datagrams dropped because they came from no valid pair.</summary>
     public long DroppedDatagrams => _data.Dropped;
+
+    /// <summary>Checks from a new address that taught no peer-reflexive candidate: <see cref="IceAgentOptions.MaxRemoteCandidates"/> was reached or the pair list was full.</summary>
+    public long DroppedPeerReflexiveCandidates => Interlocked.Read(ref _droppedPeerReflexive);
+
+    /// <summary>A snapshot of the remote candidates, signalled and learnt.</summary>
+    public IReadOnlyList<IceCandidate> RemoteCandidates
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _remoteCandidates];
+            }
+        }
+    }
 
     /// <summary>A snapshot of the local candidates (peer-reflexive ones learnt from responses included).</summary>
     public IReadOnlyList<IceCandidate> LocalCandidates
@@ -220,19 +238,35 @@ internal sealed partial class IceAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds a remote candidate (from the offer/answer or trickled) and pairs it with the local ones.</summary>
-    public void AddRemoteCandidate(IceCandidate candidate)
+    /// <summary>
+    /// Adds a remote candidate (from the offer/answer or trickled) and pairs it with the local ones. At most
+    /// <see cref="IceAgentOptions.MaxRemoteCandidates"/> are kept (learnt peer-reflexive ones with no live pair make room).
+    /// </summary>
+    /// <returns>What was done with it.</returns>
+    public IceRemoteCandidateResult AddRemoteCandidate(IceCandidate candidate)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         lock (_lock)
         {
-            if (candidate.Component != 1 || !candidate.IsUdp || _remoteCandidates.Exists(c => c.EndPoint.Equals(candidate.EndPoint)))
+            if (candidate.Component != 1 || !candidate.IsUdp)
             {
-                return;
+                return IceRemoteCandidateResult.Unsupported;
             }
 
-            _remoteCandidates.Add(candidate);
+            if (_remoteByEndPoint.ContainsKey(candidate.EndPoint))
+            {
+                return IceRemoteCandidateResult.Duplicate;
+            }
+
+            if (!HaveRoomForRemote())
+            {
+                LogRemoteRefused(candidate.EndPoint);
+                return IceRemoteCandidateResult.LimitReached;
+            }
+
+            AddRemote(candidate, learnt: false);
             _checklist.AddPairs(_locals.Candidates, [candidate], _locals.SocketOf);
+            return IceRemoteCandidateResult.Added;
         }
     }
 
@@ -291,6 +325,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
             _remote = null;
             _remoteKey = null;
             _remoteCandidates.Clear();
+            _remoteByEndPoint.Clear();
+            _learntRemotes.Clear();
             _locals.RemovePeerReflexive();
             _checklist = new IceChecklist(_role, _options.MaxPairs);
             _firstValidAt = null;
