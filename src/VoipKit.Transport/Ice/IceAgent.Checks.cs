@@ -139,7 +139,15 @@ internal sealed partial class IceAgent
         pair.SendUseCandidate = false;
         if (_nominating == pair)
         {
-            _nominating = null;
+            _nominating = null; // MaybeNominate moves on to the next best valid pair
+        }
+
+        if (pair.IsValid)
+        {
+            // A valid pair whose later check (a triggered or USE-CANDIDATE one) went unanswered is dead: it must not be
+            // nominated again, and its datagrams are no longer accepted unless it is the selected pair (consent decides that).
+            pair.IsValid = false;
+            PublishValidPairs();
         }
 
         LogPairFailed(pair, reason);

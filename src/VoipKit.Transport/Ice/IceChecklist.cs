@@ -164,8 +164,8 @@ internal sealed class IceChecklist
         _pairs.RemoveAll(p => p.State is IceCandidatePairState.Waiting or IceCandidatePairState.Frozen);
     }
 
-    /// <summary>The valid pair with the highest priority, or null.</summary>
-    public IceCandidatePair? BestValid() => _pairs.Find(p => p.IsValid);
+    /// <summary>The valid pair with the highest priority whose last check did not fail, or null.</summary>
+    public IceCandidatePair? BestValid() => _pairs.Find(p => p.IsValid && p.State != IceCandidatePairState.Failed);
 
     /// <summary>Whether a pair of higher priority than <paramref name="pair"/> may still succeed.</summary>
     public bool HigherMayStillSucceed(IceCandidatePair pair)

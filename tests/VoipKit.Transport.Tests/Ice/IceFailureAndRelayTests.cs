@@ -52,6 +52,29 @@ public sealed class IceFailureAndRelayTests
     }
 
     [Fact]
+    public async Task When_the_best_valid_pair_dies_during_nomination_the_next_valid_pair_is_nominated()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"), net.Bind("192.0.2.11:5001"));
+        await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        await IcePeer.ExchangeAndStartAsync(a, b);
+        await net.RunAsync(TimeSpan.FromSeconds(2), until: () => a.Agent.Pairs.Any(p => p.IsValid && p.Socket.LocalEndPoint.Port == 5000));
+        IceCandidatePair best = a.Agent.Pairs.Single(p => p.Socket.LocalEndPoint.Port == 5000);
+        Assert.True(best.IsValid);
+        Assert.Null(a.Agent.SelectedPair); // valid, not nominated yet
+        DateTimeOffset cut = _time.GetUtcNow();
+        net.Cut("192.0.2.10", "198.51.100.20");
+
+        await net.RunAsync(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), until: () => a.Agent.SelectedPair is not null && b.Agent.SelectedPair is not null);
+
+        Assert.Equal("192.0.2.11:5001", a.Agent.SelectedPair?.Local.EndPoint.ToString());
+        Assert.Equal("192.0.2.11:5001", b.Agent.SelectedPair?.Remote.EndPoint.ToString());
+        Assert.InRange((_time.GetUtcNow() - cut).TotalSeconds, 0, 12); // the USE-CANDIDATE check's 9.5 s timeout, then one more check
+        Assert.False(best.IsValid);
+        Assert.Equal(IceCandidatePairState.Failed, best.State);
+    }
+
+    [Fact]
     public async Task A_relayed_candidate_from_the_hook_connects_when_nothing_else_does()
     {
         var net = new VirtualNetwork(_time);
