@@ -303,6 +303,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
     public IceCredentials Restart(IReadOnlyList<IDatagramTransport>? sockets = null)
     {
         var work = new Work();
+        IceCredentials fresh;
         lock (_lock)
         {
             if (sockets is not null)
@@ -342,8 +343,11 @@ internal sealed partial class IceAgent : IAsyncDisposable
                 SetState(IceConnectionState.Checking, work);
             }
 
-            return _local;
+            fresh = _local;
         }
+
+        Finish(work); // the Checking event, outside the lock
+        return fresh;
     }
 
     /// <summary>

@@ -156,6 +156,21 @@ public sealed class IceConsentTests
     }
 
     [Fact]
+    public async Task Ice_restart_raises_StateChanged_Checking()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"));
+        await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        await IceAgentTests.ConnectAsync(net, a, b);
+        int before = a.States.Count;
+
+        a.Agent.Restart();
+
+        Assert.Equal(IceConnectionState.Checking, a.Agent.State);
+        Assert.Equal(IceConnectionState.Checking, Assert.Single(a.States.Skip(before)).State);
+    }
+
+    [Fact]
     public async Task Ice_restart_onto_a_new_interface_moves_media_there_before_the_old_one_dies()
     {
         var net = new VirtualNetwork(_time);
