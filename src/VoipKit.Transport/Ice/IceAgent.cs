@@ -45,6 +45,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
     private bool _started;
     private int _prflxCount;
     private long _droppedPeerReflexive;
+    private long _eventFailures;
     private int _disposed;
 
     /// <summary>Creates an agent reading and sending on <paramref name="sockets"/> (bound UDP transports, not owned; earlier ones preferred).</summary>
@@ -61,6 +62,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
         _localKey = IceStunMessages.PrepareKey(_local.Password);
         _checklist = new IceChecklist(role, _options.MaxPairs);
         _consent = new IceConsentFreshness(_options);
+        _data.HandlerFailed = e => LogCallbackFailed(nameof(DataReceived), e);
         foreach (IDatagramTransport transport in sockets)
         {
             _locals.AddSocket(transport, relayed: false);
@@ -127,6 +129,12 @@ internal sealed partial class IceAgent : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Exceptions thrown by the application's callbacks (<see cref="DataReceived"/>, <see cref="StateChanged"/>,
+    /// <see cref="SelectedPairChanged"/>): each is logged and counted, and the agent goes on.
+    /// </summary>
+    public long CallbackFailures => _data.HandlerFailures + Interlocked.Read(ref _eventFailures);
 
     /// <summary>Non-STUN datagrams dropped because they came from no valid pair.</summary>
     public long DroppedDatagrams => _data.Dropped;
@@ -516,12 +524,37 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
         foreach (IceConnectionState state in work.States)
         {
-            StateChanged?.Invoke(this, state);
+            Raise(StateChanged, state, nameof(StateChanged));
         }
 
         if (work.Selected is { } pair)
         {
-            SelectedPairChanged?.Invoke(this, pair);
+            Raise(SelectedPairChanged, pair, nameof(SelectedPairChanged));
+        }
+    }
+
+    // Events run on the receive loop or the timer thread: a throwing handler must neither end the loop nor escape on the
+    // timer thread (which would end the process), nor keep the other handlers from hearing of the change.
+    private void Raise<T>(EventHandler<T>? handlers, T value, string name)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (EventHandler<T> handler in handlers.GetInvocationList().Cast<EventHandler<T>>())
+        {
+            try
+            {
+                handler(this, value);
+            }
+#pragma warning disable CA1031 // Application code: its failure is logged and counted, and the agent goes on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref _eventFailures);
+                LogCallbackFailed(name, e);
+            }
         }
     }
 
@@ -549,6 +582,9 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "ICE: receive error on {Socket}: {Error}, continuing")]
     private partial void LogReceiveError(IPEndPoint socket, SocketError error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "ICE: the application's {Callback} handler threw; the agent goes on")]
+    private partial void LogCallbackFailed(string callback, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "ICE: send error on {Socket}: {Error}")]
     private partial void LogSendError(IPEndPoint socket, SocketError error);
