@@ -236,13 +236,10 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
         lock (_lock)
         {
-            if (_remoteKey is not null)
-            {
-                _retiredKeys.Add(_remoteKey); // pending transactions may still verify with it
-            }
-
+            StunHmacSha1Key? old = _remoteKey;
             _remote = remote;
             _remoteKey = IceStunMessages.PrepareKey(remote.Password);
+            Retire(old); // pending transactions may still verify with it
         }
     }
 
@@ -323,12 +320,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
                 }
             }
 
-            _retiredKeys.Add(_localKey);
-            if (_remoteKey is not null)
-            {
-                _retiredKeys.Add(_remoteKey);
-            }
-
+            StunHmacSha1Key oldLocal = _localKey;
+            StunHmacSha1Key? oldRemote = _remoteKey;
             _local = IceCredentials.Generate();
             _localKey = IceStunMessages.PrepareKey(_local.Password);
             _remote = null;
@@ -345,6 +338,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
                 _transactions.Remove(t.Key);
             }
 
+            Retire(oldLocal);
+            Retire(oldRemote); // after the check transactions were dropped: only consent ones may still use it
             PublishValidPairs();
             if (_started)
             {
@@ -457,6 +452,39 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
             _stop.Dispose();
         }
+    }
+
+    /// <summary>Keys retired by restarts and new remote credentials that pending transactions still need (for tests).</summary>
+    internal int RetiredKeyCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _retiredKeys.Count;
+            }
+        }
+    }
+
+    // A replaced key is wiped at once unless a pending transaction still verifies its response with it; the ones kept are
+    // wiped at a later retirement or on dispose, so the list holds only keys still needed.
+    private void Retire(StunHmacSha1Key? key)
+    {
+        if (key is not null)
+        {
+            _retiredKeys.Add(key);
+        }
+
+        _retiredKeys.RemoveAll(k =>
+        {
+            if (k == _localKey || k == _remoteKey || _transactions.Values.Any(t => t.RemoteKey == k))
+            {
+                return false;
+            }
+
+            k.Dispose();
+            return true;
+        });
     }
 
     private async Task ReceiveLoopAsync(IceSocket socket, CancellationToken ct)

@@ -171,6 +171,23 @@ public sealed class IceConsentTests
     }
 
     [Fact]
+    public async Task Retired_keys_do_not_pile_up_over_restarts_and_new_remote_credentials()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"));
+        await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        await IceAgentTests.ConnectAsync(net, a, b);
+        for (int i = 0; i < 200; i++)
+        {
+            a.Agent.Restart();
+            a.Agent.SetRemoteCredentials(IceCredentials.Generate());
+            a.Agent.SetRemoteCredentials(b.Agent.LocalCredentials);
+        }
+
+        Assert.InRange(a.Agent.RetiredKeyCount, 0, 2);
+    }
+
+    [Fact]
     public async Task Ice_restart_onto_a_new_interface_moves_media_there_before_the_old_one_dies()
     {
         var net = new VirtualNetwork(_time);
