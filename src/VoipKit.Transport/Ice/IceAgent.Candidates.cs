@@ -35,6 +35,7 @@ internal sealed partial class IceAgent
             IPEndPoint mapped = await socket.Stun!.GetMappedAddressAsync(server, linked.Token).ConfigureAwait(false);
             lock (_lock)
             {
+                ThrowIfDisposed();
                 PairNewLocal(_locals.AddReflexive(socket, mapped, server));
             }
         }

@@ -185,9 +185,9 @@ internal sealed partial class IceAgent : IAsyncDisposable
     /// <returns>The candidates to signal.</returns>
     public async Task<IReadOnlyList<IceCandidate>> GatherAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         lock (_lock)
         {
+            ThrowIfDisposed(); // under the lock: DisposeAsync snapshots the receive loops under it
             foreach (IceSocket socket in _locals.Sockets)
             {
                 if (socket.BaseCandidate is null)
@@ -210,6 +210,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
             IReadOnlyList<IceRelayedBase> bases = await relays.GetRelayedBasesAsync(cancellationToken).ConfigureAwait(false);
             lock (_lock)
             {
+                ThrowIfDisposed(); // disposed while the relays were allocated: start no receive loop the dispose would miss
                 foreach (IceRelayedBase relayed in bases)
                 {
                     IceSocket socket = _locals.AddSocket(relayed.Transport, relayed: true);
@@ -221,6 +222,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
         lock (_lock)
         {
+            ThrowIfDisposed();
             return [.. _locals.Candidates.Where(c => c.Type != IceCandidateType.PeerReflexive)];
         }
     }
@@ -278,10 +280,10 @@ internal sealed partial class IceAgent : IAsyncDisposable
     /// <summary>Starts the checks (paced at Ta). Call after <see cref="GatherAsync"/>.</summary>
     public void Start()
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var work = new Work();
         lock (_lock)
         {
+            ThrowIfDisposed(); // under the lock, so no timer is created after DisposeAsync disposed the old one
             if (_started)
             {
                 return;
@@ -412,6 +414,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
         }
 
         var work = new Work();
+        Task[] loops;
+        IceSocket[] sockets;
         lock (_lock)
         {
             if (_timer is not null)
@@ -422,17 +426,21 @@ internal sealed partial class IceAgent : IAsyncDisposable
             _data.SendPair = null;
             SetState(IceConnectionState.Closed, work);
             _transactions.Clear();
+
+            // Snapshots: Start and GatherAsync check _disposed under this lock, so nothing is added after this point.
+            loops = [.. _receiveLoops];
+            sockets = [.. _locals.Sockets];
         }
 
         Finish(work);
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_receiveLoops).ConfigureAwait(false);
+            await Task.WhenAll(loops).ConfigureAwait(false);
         }
         finally
         {
-            foreach (IceSocket socket in _locals.Sockets)
+            foreach (IceSocket socket in sockets)
             {
                 if (socket.Stun is { } stun)
                 {
@@ -453,6 +461,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
             _stop.Dispose();
         }
     }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
     /// <summary>Keys retired by restarts and new remote credentials that pending transactions still need (for tests).</summary>
     internal int RetiredKeyCount

@@ -149,6 +149,23 @@ public sealed class IceRobustnessTests
         Assert.Single(a.Agent.RemoteCandidates);
     }
 
+    [Fact]
+    public async Task Disposing_while_gathering_adds_no_relay_and_starts_no_receive_loop_and_Start_then_throws()
+    {
+        var net = new VirtualNetwork(_time);
+        var relays = new GatedRelays(new IceRelayedBase(net.Bind("203.0.113.1:40000"), IPEndPoint.Parse("192.0.2.10:5000"), IPEndPoint.Parse("203.0.113.200:3478")));
+        var agent = new IceAgent(IceRole.Controlled, [net.Bind("192.0.2.10:5000")], new IceAgentOptions { RelayedCandidates = relays }, _time);
+        Task<IReadOnlyList<IceCandidate>> gather = agent.GatherAsync();
+        await net.RunAsync(TimeSpan.FromMilliseconds(30));
+
+        await agent.DisposeAsync();
+        relays.Open();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => gather);
+        Assert.DoesNotContain(agent.LocalCandidates, c => c.Type == IceCandidateType.Relayed);
+        Assert.Throws<ObjectDisposedException>(agent.Start);
+    }
+
     private sealed class GatedRelays(IceRelayedBase relayed) : IRelayedCandidateSource
     {
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
