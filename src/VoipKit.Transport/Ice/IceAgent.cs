@@ -260,8 +260,14 @@ internal sealed partial class IceAgent : IAsyncDisposable
                 return IceRemoteCandidateResult.Unsupported;
             }
 
-            if (_remoteByEndPoint.ContainsKey(candidate.EndPoint))
+            if (_remoteByEndPoint.TryGetValue(candidate.EndPoint, out IceCandidate? known))
             {
+                if (_learntRemotes.Remove(candidate.EndPoint))
+                {
+                    // Learnt from a check first, now signalled: the peer vouches for it, so it is paired with every base.
+                    _checklist.AddPairs(_locals.Candidates, [known], _locals.SocketOf);
+                }
+
                 return IceRemoteCandidateResult.Duplicate;
             }
 

@@ -147,6 +147,10 @@ public sealed class IceRobustnessTests
         Assert.Contains(await gather, c => c.Type == IceCandidateType.Relayed);
         Assert.Equal("192.0.2.10:5000", Assert.Single(a.Agent.Pairs).Local.EndPoint.ToString()); // RFC 8445 section 7.3.1.3
         Assert.Single(a.Agent.RemoteCandidates);
+
+        // Signalled afterwards: now paired with the relay too.
+        Assert.Equal(IceRemoteCandidateResult.Duplicate, a.Agent.AddRemoteCandidate(IceCandidate.Parse("candidate:1 1 UDP 2130706431 198.51.100.20 6000 typ host")));
+        Assert.Equal(2, a.Agent.Pairs.Count);
     }
 
     [Fact]
