@@ -35,6 +35,7 @@ internal sealed partial class IceAgent
             IPEndPoint mapped = await socket.Stun!.GetMappedAddressAsync(server, linked.Token).ConfigureAwait(false);
             lock (_lock)
             {
+                ThrowIfDisposed();
                 PairNewLocal(_locals.AddReflexive(socket, mapped, server));
             }
         }
@@ -56,34 +57,115 @@ internal sealed partial class IceAgent
         }
     }
 
-    // A new host, relayed or server-reflexive candidate is paired with the remote candidates known so far.
+    // A new host, relayed or server-reflexive candidate is paired with the signalled remote candidates known so far; a learnt
+    // peer-reflexive one stays paired only with the base its check arrived on (RFC 8445 section 7.3.1.3).
     private void PairNewLocal(IceCandidate? candidate)
     {
-        if (candidate is not null && _remoteCandidates.Count > 0)
+        if (candidate is not null && _remoteCandidates.Count > _learntRemotes.Count)
         {
-            _checklist.AddPairs([candidate], _remoteCandidates, _locals.SocketOf);
+            _checklist.AddPairs([candidate], _remoteCandidates.Where(c => !_learntRemotes.Contains(c.EndPoint)), _locals.SocketOf);
         }
     }
 
-    /// <summary>A remote peer-reflexive candidate from a check's source (section 7.3.1.3), or the known candidate at that address.</summary>
-    private IceCandidate RemoteAt(IPEndPoint source, uint priority)
+    /// <summary>
+    /// The pair for a check that arrived on <paramref name="socket"/> from <paramref name="source"/>: found, or added with the
+    /// known remote candidate there or a new peer-reflexive one (section 7.3.1.3). The new candidate is kept only when its pair
+    /// is. Null when the remote candidate limit or the pair limit leaves no room (counted).
+    /// </summary>
+    private IceCandidatePair? PairForCheck(IceSocket socket, IceCandidate localBase, IPEndPoint source, uint priority)
     {
-        IceCandidate? known = _remoteCandidates.Find(c => c.EndPoint.Equals(source));
-        if (known is not null)
+        if (_checklist.Find(socket, source) is { } existing)
         {
-            return known;
+            return existing;
+        }
+
+        if (_remoteByEndPoint.TryGetValue(source, out IceCandidate? known))
+        {
+            return _checklist.Add(new IceCandidatePair(localBase, known, socket, _role) { RemoteLearnt = _learntRemotes.Contains(source) });
+        }
+
+        if (!HaveRoomForRemote())
+        {
+            DropPeerReflexive(source);
+            return null;
         }
 
         var prflx = new IceCandidate
         {
-            Foundation = "p" + (++_prflxCount).ToString(CultureInfo.InvariantCulture),
+            Foundation = "p" + (_prflxCount + 1).ToString(CultureInfo.InvariantCulture),
             Priority = priority,
             EndPoint = source,
             Type = IceCandidateType.PeerReflexive,
         };
-        _remoteCandidates.Add(prflx);
+        IceCandidatePair? pair = _checklist.Add(new IceCandidatePair(localBase, prflx, socket, _role) { RemoteLearnt = true });
+        if (pair is null)
+        {
+            DropPeerReflexive(source); // the list is full of pairs that may not be dropped
+            return null;
+        }
+
+        _prflxCount++;
+        AddRemote(prflx, learnt: true);
         LogPeerReflexive("remote", source);
-        return prflx;
+        return pair;
+    }
+
+    private void AddRemote(IceCandidate candidate, bool learnt)
+    {
+        _remoteCandidates.Add(candidate);
+        _remoteByEndPoint.Add(candidate.EndPoint, candidate);
+        if (learnt)
+        {
+            _learntRemotes.Add(candidate.EndPoint);
+        }
+    }
+
+    // Below the limit, or made so by forgetting learnt peer-reflexive candidates that no longer have a live pair (dropped
+    // from the full list, concluded, or failed).
+    private bool HaveRoomForRemote()
+    {
+        if (_remoteCandidates.Count < _options.MaxRemoteCandidates)
+        {
+            return true;
+        }
+
+        if (_learntRemotes.Count == 0)
+        {
+            return false;
+        }
+
+        var live = new HashSet<IPEndPoint>();
+        foreach (IceCandidatePair p in _checklist.Pairs)
+        {
+            if (p.State != IceCandidatePairState.Failed || p.IsValid)
+            {
+                live.Add(p.Remote.EndPoint);
+            }
+        }
+
+        if (_selected is not null)
+        {
+            live.Add(_selected.Remote.EndPoint);
+        }
+
+        _remoteCandidates.RemoveAll(c =>
+        {
+            if (!_learntRemotes.Contains(c.EndPoint) || live.Contains(c.EndPoint))
+            {
+                return false;
+            }
+
+            _learntRemotes.Remove(c.EndPoint);
+            _remoteByEndPoint.Remove(c.EndPoint);
+            return true;
+        });
+        return _remoteCandidates.Count < _options.MaxRemoteCandidates;
+    }
+
+    private void DropPeerReflexive(IPEndPoint source)
+    {
+        Interlocked.Increment(ref _droppedPeerReflexive);
+        LogPeerReflexiveDropped(source);
     }
 
     private IceCandidate LocalAt(IceSocket socket, IPEndPoint mapped, uint priority)
@@ -101,4 +183,10 @@ internal sealed partial class IceAgent
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "ICE: learnt {Side} peer-reflexive candidate {Address}")]
     private partial void LogPeerReflexive(string side, IPEndPoint address);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "ICE: check from {Address} teaches no peer-reflexive candidate: remote candidate or pair limit reached")]
+    private partial void LogPeerReflexiveDropped(IPEndPoint address);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "ICE: remote candidate {Address} refused: remote candidate limit reached")]
+    private partial void LogRemoteRefused(IPEndPoint address);
 }

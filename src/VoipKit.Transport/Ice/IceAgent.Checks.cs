@@ -39,6 +39,7 @@ internal sealed partial class IceAgent
     private void SendCheck(IceCandidatePair pair, DateTimeOffset now, Work work)
     {
         bool useCandidate = pair.SendUseCandidate && _role == IceRole.Controlling;
+        CancelChecks(pair); // a triggered check on an In-Progress pair replaces the running one: one transaction retransmits
         SendRequest(pair, now, work, useCandidate, consent: false);
         pair.State = IceCandidatePairState.InProgress;
         LogCheck(pair, useCandidate);
@@ -101,6 +102,12 @@ internal sealed partial class IceAgent
 
         foreach ((StunClient.TransactionKey key, IceTransaction t) in due)
         {
+            if (t.Cancelled)
+            {
+                _transactions.Remove(key); // its replacement decides whether the pair fails
+                continue;
+            }
+
             if (t.Sends >= _options.CheckMaxSends)
             {
                 _transactions.Remove(key);
@@ -120,11 +127,22 @@ internal sealed partial class IceAgent
         }
     }
 
-    private bool HasTransaction(IceCandidatePair pair)
+    private void CancelChecks(IceCandidatePair pair)
     {
         foreach (IceTransaction t in _transactions.Values)
         {
             if (t.Pair == pair && !t.IsConsent)
+            {
+                t.Cancelled = true;
+            }
+        }
+    }
+
+    private bool HasTransaction(IceCandidatePair pair)
+    {
+        foreach (IceTransaction t in _transactions.Values)
+        {
+            if (t.Pair == pair && !t.IsConsent && !t.Cancelled)
             {
                 return true;
             }
@@ -139,7 +157,15 @@ internal sealed partial class IceAgent
         pair.SendUseCandidate = false;
         if (_nominating == pair)
         {
-            _nominating = null;
+            _nominating = null; // MaybeNominate moves on to the next best valid pair
+        }
+
+        if (pair.IsValid)
+        {
+            // A valid pair whose later check (a triggered or USE-CANDIDATE one) went unanswered is dead: it must not be
+            // nominated again, and its datagrams are no longer accepted unless it is the selected pair (consent decides that).
+            pair.IsValid = false;
+            PublishValidPairs();
         }
 
         LogPairFailed(pair, reason);

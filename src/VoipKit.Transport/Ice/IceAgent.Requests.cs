@@ -48,33 +48,20 @@ internal sealed partial class IceAgent
 
         if (socket.Retired)
         {
-            if (_selected?.Socket == socket && _selected.Remote.EndPoint.Equals(from))
-            {
-                _consent.OnSuccess(_time.GetUtcNow()); // the old pair still answers while the restart runs
-            }
-
             return; // answered, but an old interface is not paired again
         }
 
         request.TryGetUInt32(StunAttributeType.Priority, out uint priority);
-        IceCandidate remote = RemoteAt(from, priority == 0 ? 1 : priority);
-        IceCandidatePair? pair = _checklist.Find(socket, from);
+        IceCandidatePair? pair = PairForCheck(socket, socket.BaseCandidate, from, priority == 0 ? 1 : priority);
         if (pair is null)
         {
-            pair = _checklist.Add(new IceCandidatePair(socket.BaseCandidate, remote, socket, _role));
-            if (pair is null)
-            {
-                return; // the list is full of better pairs
-            }
+            return; // answered, but no room to learn the address
         }
 
         bool useCandidate = request.HasAttribute(StunAttributeType.UseCandidate) && _role == IceRole.Controlled;
         DateTimeOffset now = _time.GetUtcNow();
-        if (pair == _selected)
-        {
-            _consent.OnSuccess(now); // the peer's consent check also shows the path works both ways
-        }
-
+        // RFC 7675 section 5.1: only a response to our own check refreshes consent. The peer's check proves nothing about
+        // our packets reaching it (a one-way cut), so it must not keep us sending.
         switch (pair.State)
         {
             case IceCandidatePairState.Succeeded:

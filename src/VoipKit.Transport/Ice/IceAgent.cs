@@ -22,6 +22,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IceLocalCandidates _locals = new();
     private readonly List<IceCandidate> _remoteCandidates = [];
+    private readonly Dictionary<IPEndPoint, IceCandidate> _remoteByEndPoint = [];
+    private readonly HashSet<IPEndPoint> _learntRemotes = [];
     private readonly Dictionary<StunClient.TransactionKey, IceTransaction> _transactions = [];
     private readonly List<Task> _receiveLoops = [];
     private readonly CancellationTokenSource _stop = new();
@@ -42,6 +44,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
     private ITimer? _timer;
     private bool _started;
     private int _prflxCount;
+    private long _droppedPeerReflexive;
+    private long _eventFailures;
     private int _disposed;
 
     /// <summary>Creates an agent reading and sending on <paramref name="sockets"/> (bound UDP transports, not owned; earlier ones preferred).</summary>
@@ -58,6 +62,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
         _localKey = IceStunMessages.PrepareKey(_local.Password);
         _checklist = new IceChecklist(role, _options.MaxPairs);
         _consent = new IceConsentFreshness(_options);
+        _data.HandlerFailed = e => LogCallbackFailed(nameof(DataReceived), e);
         foreach (IDatagramTransport transport in sockets)
         {
             _locals.AddSocket(transport, relayed: false);
@@ -125,8 +130,29 @@ internal sealed partial class IceAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Exceptions thrown by the application's callbacks (<see cref="DataReceived"/>, <see cref="StateChanged"/>,
+    /// <see cref="SelectedPairChanged"/>): each is logged and counted, and the agent goes on.
+    /// </summary>
+    public long CallbackFailures => _data.HandlerFailures + Interlocked.Read(ref _eventFailures);
+
     /// <summary>Non-STUN datagrams dropped because they came from no valid pair.</summary>
     public long DroppedDatagrams => _data.Dropped;
+
+    /// <summary>Checks from a new address that taught no peer-reflexive candidate: <see cref="IceAgentOptions.MaxRemoteCandidates"/> was reached or the pair list was full.</summary>
+    public long DroppedPeerReflexiveCandidates => Interlocked.Read(ref _droppedPeerReflexive);
+
+    /// <summary>A snapshot of the remote candidates, signalled and learnt.</summary>
+    public IReadOnlyList<IceCandidate> RemoteCandidates
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _remoteCandidates];
+            }
+        }
+    }
 
     /// <summary>A snapshot of the local candidates (peer-reflexive ones learnt from responses included).</summary>
     public IReadOnlyList<IceCandidate> LocalCandidates
@@ -159,9 +185,9 @@ internal sealed partial class IceAgent : IAsyncDisposable
     /// <returns>The candidates to signal.</returns>
     public async Task<IReadOnlyList<IceCandidate>> GatherAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         lock (_lock)
         {
+            ThrowIfDisposed(); // under the lock: DisposeAsync snapshots the receive loops under it
             foreach (IceSocket socket in _locals.Sockets)
             {
                 if (socket.BaseCandidate is null)
@@ -184,6 +210,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
             IReadOnlyList<IceRelayedBase> bases = await relays.GetRelayedBasesAsync(cancellationToken).ConfigureAwait(false);
             lock (_lock)
             {
+                ThrowIfDisposed(); // disposed while the relays were allocated: start no receive loop the dispose would miss
                 foreach (IceRelayedBase relayed in bases)
                 {
                     IceSocket socket = _locals.AddSocket(relayed.Transport, relayed: true);
@@ -195,6 +222,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
         lock (_lock)
         {
+            ThrowIfDisposed();
             return [.. _locals.Candidates.Where(c => c.Type != IceCandidateType.PeerReflexive)];
         }
     }
@@ -210,39 +238,58 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
         lock (_lock)
         {
-            if (_remoteKey is not null)
-            {
-                _retiredKeys.Add(_remoteKey); // pending transactions may still verify with it
-            }
-
+            StunHmacSha1Key? old = _remoteKey;
             _remote = remote;
             _remoteKey = IceStunMessages.PrepareKey(remote.Password);
+            Retire(old); // pending transactions may still verify with it
         }
     }
 
-    /// <summary>Adds a remote candidate (from the offer/answer or trickled) and pairs it with the local ones.</summary>
-    public void AddRemoteCandidate(IceCandidate candidate)
+    /// <summary>
+    /// Adds a remote candidate (from the offer/answer or trickled) and pairs it with the local ones. At most
+    /// <see cref="IceAgentOptions.MaxRemoteCandidates"/> are kept (learnt peer-reflexive ones with no live pair make room).
+    /// </summary>
+    /// <returns>What was done with it.</returns>
+    public IceRemoteCandidateResult AddRemoteCandidate(IceCandidate candidate)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         lock (_lock)
         {
-            if (candidate.Component != 1 || !candidate.IsUdp || _remoteCandidates.Exists(c => c.EndPoint.Equals(candidate.EndPoint)))
+            if (candidate.Component != 1 || !candidate.IsUdp)
             {
-                return;
+                return IceRemoteCandidateResult.Unsupported;
             }
 
-            _remoteCandidates.Add(candidate);
+            if (_remoteByEndPoint.TryGetValue(candidate.EndPoint, out IceCandidate? known))
+            {
+                if (_learntRemotes.Remove(candidate.EndPoint))
+                {
+                    // Learnt from a check first, now signalled: the peer vouches for it, so it is paired with every base.
+                    _checklist.AddPairs(_locals.Candidates, [known], _locals.SocketOf);
+                }
+
+                return IceRemoteCandidateResult.Duplicate;
+            }
+
+            if (!HaveRoomForRemote())
+            {
+                LogRemoteRefused(candidate.EndPoint);
+                return IceRemoteCandidateResult.LimitReached;
+            }
+
+            AddRemote(candidate, learnt: false);
             _checklist.AddPairs(_locals.Candidates, [candidate], _locals.SocketOf);
+            return IceRemoteCandidateResult.Added;
         }
     }
 
     /// <summary>Starts the checks (paced at Ta). Call after <see cref="GatherAsync"/>.</summary>
     public void Start()
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var work = new Work();
         lock (_lock)
         {
+            ThrowIfDisposed(); // under the lock, so no timer is created after DisposeAsync disposed the old one
             if (_started)
             {
                 return;
@@ -269,6 +316,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
     public IceCredentials Restart(IReadOnlyList<IDatagramTransport>? sockets = null)
     {
         var work = new Work();
+        IceCredentials fresh;
         lock (_lock)
         {
             if (sockets is not null)
@@ -280,17 +328,15 @@ internal sealed partial class IceAgent : IAsyncDisposable
                 }
             }
 
-            _retiredKeys.Add(_localKey);
-            if (_remoteKey is not null)
-            {
-                _retiredKeys.Add(_remoteKey);
-            }
-
+            StunHmacSha1Key oldLocal = _localKey;
+            StunHmacSha1Key? oldRemote = _remoteKey;
             _local = IceCredentials.Generate();
             _localKey = IceStunMessages.PrepareKey(_local.Password);
             _remote = null;
             _remoteKey = null;
             _remoteCandidates.Clear();
+            _remoteByEndPoint.Clear();
+            _learntRemotes.Clear();
             _locals.RemovePeerReflexive();
             _checklist = new IceChecklist(_role, _options.MaxPairs);
             _firstValidAt = null;
@@ -300,14 +346,19 @@ internal sealed partial class IceAgent : IAsyncDisposable
                 _transactions.Remove(t.Key);
             }
 
+            Retire(oldLocal);
+            Retire(oldRemote); // after the check transactions were dropped: only consent ones may still use it
             PublishValidPairs();
             if (_started)
             {
                 SetState(IceConnectionState.Checking, work);
             }
 
-            return _local;
+            fresh = _local;
         }
+
+        Finish(work); // the Checking event, outside the lock
+        return fresh;
     }
 
     /// <summary>
@@ -369,6 +420,8 @@ internal sealed partial class IceAgent : IAsyncDisposable
         }
 
         var work = new Work();
+        Task[] loops;
+        IceSocket[] sockets;
         lock (_lock)
         {
             if (_timer is not null)
@@ -379,17 +432,21 @@ internal sealed partial class IceAgent : IAsyncDisposable
             _data.SendPair = null;
             SetState(IceConnectionState.Closed, work);
             _transactions.Clear();
+
+            // Snapshots: Start and GatherAsync check _disposed under this lock, so nothing is added after this point.
+            loops = [.. _receiveLoops];
+            sockets = [.. _locals.Sockets];
         }
 
         Finish(work);
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_receiveLoops).ConfigureAwait(false);
+            await Task.WhenAll(loops).ConfigureAwait(false);
         }
         finally
         {
-            foreach (IceSocket socket in _locals.Sockets)
+            foreach (IceSocket socket in sockets)
             {
                 if (socket.Stun is { } stun)
                 {
@@ -409,6 +466,41 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
             _stop.Dispose();
         }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>Keys retired by restarts and new remote credentials that pending transactions still need (for tests).</summary>
+    internal int RetiredKeyCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _retiredKeys.Count;
+            }
+        }
+    }
+
+    // A replaced key is wiped at once unless a pending transaction still verifies its response with it; the ones kept are
+    // wiped at a later retirement or on dispose, so the list holds only keys still needed.
+    private void Retire(StunHmacSha1Key? key)
+    {
+        if (key is not null)
+        {
+            _retiredKeys.Add(key);
+        }
+
+        _retiredKeys.RemoveAll(k =>
+        {
+            if (k == _localKey || k == _remoteKey || _transactions.Values.Any(t => t.RemoteKey == k))
+            {
+                return false;
+            }
+
+            k.Dispose();
+            return true;
+        });
     }
 
     private async Task ReceiveLoopAsync(IceSocket socket, CancellationToken ct)
@@ -476,12 +568,37 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
         foreach (IceConnectionState state in work.States)
         {
-            StateChanged?.Invoke(this, state);
+            Raise(StateChanged, state, nameof(StateChanged));
         }
 
         if (work.Selected is { } pair)
         {
-            SelectedPairChanged?.Invoke(this, pair);
+            Raise(SelectedPairChanged, pair, nameof(SelectedPairChanged));
+        }
+    }
+
+    // Events run on the receive loop or the timer thread: a throwing handler must neither end the loop nor escape on the
+    // timer thread (which would end the process), nor keep the other handlers from hearing of the change.
+    private void Raise<T>(EventHandler<T>? handlers, T value, string name)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (EventHandler<T> handler in handlers.GetInvocationList().Cast<EventHandler<T>>())
+        {
+            try
+            {
+                handler(this, value);
+            }
+#pragma warning disable CA1031 // Application code: its failure is logged and counted, and the agent goes on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref _eventFailures);
+                LogCallbackFailed(name, e);
+            }
         }
     }
 
@@ -509,6 +626,9 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "ICE: receive error on {Socket}: {Error}, continuing")]
     private partial void LogReceiveError(IPEndPoint socket, SocketError error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "ICE: the application's {Callback} handler threw; the agent goes on")]
+    private partial void LogCallbackFailed(string callback, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "ICE: send error on {Socket}: {Error}")]
     private partial void LogSendError(IPEndPoint socket, SocketError error);

@@ -22,6 +22,13 @@ internal sealed record IceAgentOptions
     public int MaxPairs { get; init; } = 100;
 
     /// <summary>
+    /// The most remote candidates, signalled and learnt from checks (peer-reflexive) together. Beyond it a check from a new
+    /// address is answered but teaches nothing (counted in <see cref="IceAgent.DroppedPeerReflexiveCandidates"/>) and
+    /// <see cref="IceAgent.AddRemoteCandidate"/> returns <see cref="IceRemoteCandidateResult.LimitReached"/>.
+    /// </summary>
+    public int MaxRemoteCandidates { get; init; } = 100;
+
+    /// <summary>
     /// Controlling agent: how long after the first valid pair it waits for better pairs before nominating the best valid one.
     /// It nominates at once when no higher-priority pair can still succeed.
     /// </summary>
@@ -56,6 +63,7 @@ internal sealed record IceAgentOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckMaxRto, CheckRto, nameof(CheckMaxRto));
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckMaxSends, 1, nameof(CheckMaxSends));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPairs, 1, nameof(MaxPairs));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRemoteCandidates, 1, nameof(MaxRemoteCandidates));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConsentInterval, TimeSpan.Zero, nameof(ConsentInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(ConsentTimeout, DisconnectedTimeout, nameof(ConsentTimeout));
     }

@@ -45,6 +45,12 @@ internal sealed class IceCandidatePair
     /// <summary>Controlled agent: a check with USE-CANDIDATE arrived before this pair was valid; nominate when it becomes valid.</summary>
     public bool NominateWhenValid { get; set; }
 
+    /// <summary>
+    /// Whether the remote candidate was learnt from a check (peer-reflexive, RFC 8445 section 7.3.1.3) rather than signalled:
+    /// the peer chose its priority, so these pairs are the first dropped when the list is full.
+    /// </summary>
+    public bool RemoteLearnt { get; init; }
+
     /// <summary>Controlling agent: the next check of this pair carries USE-CANDIDATE.</summary>
     public bool SendUseCandidate { get; set; }
 

@@ -164,8 +164,8 @@ internal sealed class IceChecklist
         _pairs.RemoveAll(p => p.State is IceCandidatePairState.Waiting or IceCandidatePairState.Frozen);
     }
 
-    /// <summary>The valid pair with the highest priority, or null.</summary>
-    public IceCandidatePair? BestValid() => _pairs.Find(p => p.IsValid);
+    /// <summary>The valid pair with the highest priority whose last check did not fail, or null.</summary>
+    public IceCandidatePair? BestValid() => _pairs.Find(p => p.IsValid && p.State != IceCandidatePairState.Failed);
 
     /// <summary>Whether a pair of higher priority than <paramref name="pair"/> may still succeed.</summary>
     public bool HigherMayStillSucceed(IceCandidatePair pair)
@@ -228,8 +228,14 @@ internal sealed class IceChecklist
     {
         while (_pairs.Count > _maxPairs)
         {
-            // Drop the lowest-priority pair that nothing depends on yet.
-            int victim = _pairs.FindLastIndex(p => p.State is IceCandidatePairState.Frozen or IceCandidatePairState.Waiting or IceCandidatePairState.Failed);
+            // Drop the lowest-priority pair that nothing depends on yet, a learnt peer-reflexive one first: its priority is
+            // the peer's choice (or an attacker's), so it must not push signalled pairs out.
+            int victim = _pairs.FindLastIndex(p => p.RemoteLearnt && IsEvictable(p));
+            if (victim < 0)
+            {
+                victim = _pairs.FindLastIndex(IsEvictable);
+            }
+
             if (victim < 0)
             {
                 break;
@@ -240,6 +246,9 @@ internal sealed class IceChecklist
             _pairs.RemoveAt(victim);
         }
     }
+
+    private static bool IsEvictable(IceCandidatePair p) =>
+        p.State is IceCandidatePairState.Frozen or IceCandidatePairState.Waiting or IceCandidatePairState.Failed;
 
     // Section 6.1.2.6: per foundation, the highest-priority pair (lowest component) starts Waiting if nothing of that foundation runs.
     private void UnfreezeInitial()

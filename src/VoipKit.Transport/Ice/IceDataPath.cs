@@ -12,6 +12,7 @@ internal sealed class IceDataPath
     private volatile IceCandidatePair? _previousPair;
     private volatile IceCandidatePair[] _validPairs = [];
     private long _dropped;
+    private long _handlerFailures;
 
     /// <summary>Where accepted datagrams go.</summary>
     public IceDataHandler? Handler { get; set; }
@@ -29,6 +30,12 @@ internal sealed class IceDataPath
         get => _previousPair;
         set => _previousPair = value;
     }
+
+    /// <summary>Told (on the receive loop) when <see cref="Handler"/> threw; the datagram is then dropped and reading goes on.</summary>
+    public Action<Exception>? HandlerFailed { get; set; }
+
+    /// <summary>How many times <see cref="Handler"/> threw.</summary>
+    public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
 
     /// <summary>Datagrams dropped because they came from no valid pair.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -60,7 +67,17 @@ internal sealed class IceDataPath
     {
         if (IsFromValidPair(socket, remote))
         {
-            Handler?.Invoke(datagram);
+            try
+            {
+                Handler?.Invoke(datagram);
+            }
+#pragma warning disable CA1031 // The handler is application code: its failure must not end the receive loop; it is counted and reported.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref _handlerFailures);
+                HandlerFailed?.Invoke(e);
+            }
         }
         else
         {

@@ -26,6 +26,12 @@ internal sealed class IceTransaction
     /// <summary>A consent freshness request rather than a check.</summary>
     public bool IsConsent { get; init; }
 
+    /// <summary>
+    /// A newer check of the same pair replaced it (RFC 8445 section 7.3.1.4): no more retransmissions and no failure on
+    /// timeout, but a response still counts until it is due.
+    /// </summary>
+    public bool Cancelled { get; set; }
+
     /// <summary>How many times it was sent.</summary>
     public int Sends { get; set; } = 1;
 

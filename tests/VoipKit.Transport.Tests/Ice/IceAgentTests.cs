@@ -67,6 +67,58 @@ public sealed class IceAgentTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(1, a.Agent.DroppedDatagrams);
     }
 
+    [Fact]
+    public async Task A_DataReceived_handler_that_throws_does_not_stop_the_receive_loop()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"));
+        await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        await ConnectAsync(net, a, b);
+        int calls = 0;
+        b.Agent.DataReceived = _ =>
+        {
+            if (++calls == 1)
+            {
+                throw new InvalidOperationException("application bug");
+            }
+        };
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(await a.Agent.SendAsync(new byte[] { 0x80, (byte)i }));
+            await net.RunAsync(TimeSpan.FromMilliseconds(20));
+        }
+
+        Assert.Equal(3, calls);
+        Assert.Equal(1, b.Agent.CallbackFailures);
+        await net.RunAsync(TimeSpan.FromSeconds(12), TimeSpan.FromMilliseconds(50)); // consent answers still read
+        Assert.Equal(IceConnectionState.Completed, b.Agent.State);
+    }
+
+    [Fact]
+    public async Task State_and_pair_handlers_that_throw_do_not_stop_the_agent_nor_the_other_handlers()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"));
+        await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        EventHandler<IceConnectionState> throwingState = (_, _) => throw new InvalidOperationException("application bug");
+        EventHandler<IceCandidatePair> throwingPair = (_, _) => throw new InvalidOperationException("application bug");
+        foreach (IcePeer p in new[] { a, b })
+        {
+            p.Agent.StateChanged += throwingState; // after the IcePeer's own recorder, and before a second one
+            p.Agent.SelectedPairChanged += throwingPair;
+        }
+
+        var seenAfter = new List<IceConnectionState>();
+        a.Agent.StateChanged += (_, s) => seenAfter.Add(s);
+        await ConnectAsync(net, a, b);
+        Assert.Contains(IceConnectionState.Completed, seenAfter);
+        Assert.True(a.Agent.CallbackFailures >= 4, $"{a.Agent.CallbackFailures}"); // Checking, Connected, Completed, the pair
+        Assert.True(await a.Agent.SendAsync(new byte[] { 0x80, 1 }));
+        await net.RunAsync(TimeSpan.FromMilliseconds(20));
+        Assert.Equal(1, b.Received);
+    }
+
     internal static async Task ConnectAsync(VirtualNetwork net, IcePeer a, IcePeer b)
     {
         await IcePeer.ExchangeAndStartAsync(a, b);

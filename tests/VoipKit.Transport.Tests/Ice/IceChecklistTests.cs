@@ -111,6 +111,27 @@ public sealed class IceChecklistTests
     }
 
     [Fact]
+    public void A_full_list_drops_learnt_peer_reflexive_pairs_before_signalled_ones_whatever_their_priority()
+    {
+        IceSocket s = Socket("192.0.2.10:5000");
+        var list = new IceChecklist(IceRole.Controlled, maxPairs: 3);
+        list.AddPairs([s.BaseCandidate!], [Candidate("198.51.100.20:6000", IceCandidateType.Host, "r1", priority: 1000)], c => s);
+        for (int i = 1; i <= 5; i++)
+        {
+            var learnt = new IceCandidatePair(s.BaseCandidate!, Candidate($"203.0.113.66:{i}", IceCandidateType.PeerReflexive, "p" + i, priority: uint.MaxValue - (uint)i), s, IceRole.Controlled) { RemoteLearnt = true };
+            IceCandidatePair? kept = list.Add(learnt);
+            if (kept is not null)
+            {
+                kept.State = IceCandidatePairState.Waiting;
+            }
+        }
+
+        Assert.Equal(3, list.Pairs.Count);
+        Assert.Contains(list.Pairs, p => p.Remote.EndPoint.ToString() == "198.51.100.20:6000");
+        Assert.Equal(2, list.Pairs.Count(p => p.RemoteLearnt));
+    }
+
+    [Fact]
     public void A_role_change_recomputes_priorities_and_sorts_again()
     {
         IceSocket s = Socket("192.0.2.10:5000");

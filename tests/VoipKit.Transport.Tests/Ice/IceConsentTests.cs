@@ -58,6 +58,32 @@ public sealed class IceConsentTests
     }
 
     [Fact]
+    public async Task Only_responses_refresh_consent_so_a_one_way_cut_fails_even_while_the_peers_checks_arrive()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"));
+        await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        await IceAgentTests.ConnectAsync(net, a, b);
+        await net.RunAsync(TimeSpan.FromSeconds(7), TimeSpan.FromMilliseconds(50));
+        DateTimeOffset cut = _time.GetUtcNow();
+
+        // B's responses to A are lost; B's own checks (and their answers from A) still go through.
+        net.Drop = (from, _, data) => from.ToString() == "198.51.100.20:6000" && IsResponse(data);
+        int requestsFromB = net.Sent.Count(s => s.From.ToString() == "198.51.100.20:6000" && IsRequest(s.Data));
+
+        await net.RunAsync(TimeSpan.FromSeconds(40), TimeSpan.FromMilliseconds(50), until: () => a.Is(IceConnectionState.Failed));
+
+        Assert.True(net.Sent.Count(s => s.From.ToString() == "198.51.100.20:6000" && IsRequest(s.Data)) > requestsFromB + 2, "the peer's checks kept arriving");
+        Assert.Equal(IceConnectionState.Failed, a.Agent.State);
+        TimeSpan disconnected = a.FirstTime(IceConnectionState.Disconnected)!.Value - cut;
+        TimeSpan failed = a.FirstTime(IceConnectionState.Failed)!.Value - cut;
+        Assert.InRange(disconnected.TotalSeconds, 4, 10.1);
+        Assert.InRange(failed.TotalSeconds, 24, 30.1);
+        Assert.False(await a.Agent.SendAsync(new byte[] { 0x80, 0 }));
+        Assert.NotEqual(IceConnectionState.Failed, b.Agent.State); // B still gets answers: its consent holds
+    }
+
+    [Fact]
     public async Task A_short_outage_comes_back_from_Disconnected()
     {
         var net = new VirtualNetwork(_time);
@@ -130,6 +156,38 @@ public sealed class IceConsentTests
     }
 
     [Fact]
+    public async Task Ice_restart_raises_StateChanged_Checking()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"));
+        await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        await IceAgentTests.ConnectAsync(net, a, b);
+        int before = a.States.Count;
+
+        a.Agent.Restart();
+
+        Assert.Equal(IceConnectionState.Checking, a.Agent.State);
+        Assert.Equal(IceConnectionState.Checking, Assert.Single(a.States.Skip(before)).State);
+    }
+
+    [Fact]
+    public async Task Retired_keys_do_not_pile_up_over_restarts_and_new_remote_credentials()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"));
+        await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        await IceAgentTests.ConnectAsync(net, a, b);
+        for (int i = 0; i < 200; i++)
+        {
+            a.Agent.Restart();
+            a.Agent.SetRemoteCredentials(IceCredentials.Generate());
+            a.Agent.SetRemoteCredentials(b.Agent.LocalCredentials);
+        }
+
+        Assert.InRange(a.Agent.RetiredKeyCount, 0, 2);
+    }
+
+    [Fact]
     public async Task Ice_restart_onto_a_new_interface_moves_media_there_before_the_old_one_dies()
     {
         var net = new VirtualNetwork(_time);
@@ -180,6 +238,9 @@ public sealed class IceConsentTests
         StunMessage.TryParse(data, out StunMessage m) == StunParseResult.Ok && m.TryGetAttribute(StunAttributeType.Username, out ReadOnlySpan<byte> u)
             ? System.Text.Encoding.UTF8.GetString(u)
             : null;
+
+    private static bool IsResponse(byte[] data) =>
+        StunMessage.TryParse(data, out StunMessage m) == StunParseResult.Ok && m.Class is StunClass.SuccessResponse or StunClass.ErrorResponse;
 
     private static bool IsRequest(byte[] data) =>
         StunMessage.TryParse(data, out StunMessage m) == StunParseResult.Ok && m.Class == StunClass.Request;

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using VoipKit.Transport.Ice;
+using VoipKit.Transport.Stun;
 
 namespace VoipKit.Transport.Tests.Ice;
 
@@ -49,6 +50,62 @@ public sealed class IceFailureAndRelayTests
         var first = net.Sent.Where(s => s.To.ToString() == "198.51.100.30:6000").Select(s => s.At).ToList();
         Assert.Equal(2, first.Count);
         Assert.Equal(1.5, (first[1] - first[0]).TotalSeconds, 3); // MAX(500 ms, 50 ms × 30)
+    }
+
+    [Fact]
+    public async Task When_the_best_valid_pair_dies_during_nomination_the_next_valid_pair_is_nominated()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"), net.Bind("192.0.2.11:5001"));
+        await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        await IcePeer.ExchangeAndStartAsync(a, b);
+        await net.RunAsync(TimeSpan.FromSeconds(2), until: () => a.Agent.Pairs.Any(p => p.IsValid && p.Socket.LocalEndPoint.Port == 5000));
+        IceCandidatePair best = a.Agent.Pairs.Single(p => p.Socket.LocalEndPoint.Port == 5000);
+        Assert.True(best.IsValid);
+        Assert.Null(a.Agent.SelectedPair); // valid, not nominated yet
+        DateTimeOffset cut = _time.GetUtcNow();
+        net.Cut("192.0.2.10", "198.51.100.20");
+
+        await net.RunAsync(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), until: () => a.Agent.SelectedPair is not null && b.Agent.SelectedPair is not null);
+
+        Assert.Equal("192.0.2.11:5001", a.Agent.SelectedPair?.Local.EndPoint.ToString());
+        Assert.Equal("192.0.2.11:5001", b.Agent.SelectedPair?.Remote.EndPoint.ToString());
+        Assert.InRange((_time.GetUtcNow() - cut).TotalSeconds, 0, 12); // the USE-CANDIDATE check's 9.5 s timeout, then one more check
+        Assert.False(best.IsValid);
+        Assert.Equal(IceCandidatePairState.Failed, best.State);
+    }
+
+    [Fact]
+    public async Task A_triggered_check_on_an_in_progress_pair_stops_the_old_transactions_retransmissions()
+    {
+        var net = new VirtualNetwork(_time);
+        await using var a = new IcePeer(net, IceRole.Controlling, null, net.Bind("192.0.2.10:5000"));
+        await using var b = new IcePeer(net, IceRole.Controlled, null, net.Bind("198.51.100.20:6000"));
+        net.Drop = (from, _, data) => from.ToString() == "198.51.100.20:6000" && StunMessage.TryParse(data, out StunMessage m) == StunParseResult.Ok && m.Class == StunClass.SuccessResponse;
+        await IcePeer.ExchangeAndStartAsync(a, b); // A's checks get no answer; B's checks reach A and trigger checks there
+
+        await net.RunAsync(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
+
+        var firstSend = new Dictionary<string, DateTimeOffset>();
+        var lastSend = new Dictionary<string, DateTimeOffset>();
+        foreach ((DateTimeOffset at, IPEndPoint from, _, byte[] data) in net.Sent)
+        {
+            if (from.ToString() == "192.0.2.10:5000" && StunMessage.TryParse(data, out StunMessage m) == StunParseResult.Ok && m.Class == StunClass.Request)
+            {
+                string id = Convert.ToHexString(m.TransactionId);
+                firstSend.TryAdd(id, at);
+                lastSend[id] = at;
+            }
+        }
+
+        Assert.True(firstSend.Count >= 2, "B's checks triggered new checks at A");
+        foreach ((string older, DateTimeOffset olderFirst) in firstSend)
+        {
+            foreach ((string newer, DateTimeOffset newerFirst) in firstSend)
+            {
+                Assert.False(newerFirst > olderFirst && lastSend[older] > newerFirst, $"{older} retransmitted after {newer} replaced it");
+            }
+        }
     }
 
     [Fact]

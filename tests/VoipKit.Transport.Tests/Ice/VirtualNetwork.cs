@@ -29,6 +29,9 @@ internal sealed class VirtualNetwork(FakeTimeProvider time, int seed = 1)
     /// <summary>Probability that a datagram is lost.</summary>
     public double Loss { get; set; }
 
+    /// <summary>When set, datagrams (source after NAT, destination, contents) it returns true for are lost: one-way cuts.</summary>
+    public Func<IPEndPoint, IPEndPoint, byte[], bool>? Drop { get; set; }
+
     /// <summary>Every datagram sent, as it left the sender (before NAT): for assertions on pacing and contents.</summary>
     public List<(DateTimeOffset At, IPEndPoint From, IPEndPoint To, byte[] Data)> Sent { get; } = [];
 
@@ -147,7 +150,7 @@ internal sealed class VirtualNetwork(FakeTimeProvider time, int seed = 1)
                 return;
             }
 
-            if (_cut.Contains((source.Address, to.Address)))
+            if (_cut.Contains((source.Address, to.Address)) || Drop?.Invoke(source, to, data) == true)
             {
                 return;
             }
