@@ -188,32 +188,8 @@ internal sealed partial class StunClient : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken ct)
-    {
-        await Task.Yield();
-        byte[] buffer = new byte[MaxDatagram];
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                DatagramReceiveResult received = await _transport.ReceiveAsync(buffer, ct).ConfigureAwait(false);
-                TryHandleResponse(buffer.AsSpan(0, received.Length));
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return; // the transport's owner closed it
-            }
-            catch (SocketException e) when (!ct.IsCancellationRequested)
-            {
-                // ICMP port unreachable from an earlier send surfaces here on some platforms: keep listening.
-                LogReceiveError(e.SocketErrorCode);
-            }
-        }
-    }
+    private Task ReceiveLoopAsync(CancellationToken ct) =>
+        DatagramReceiveLoop.RunAsync(_transport, MaxDatagram, (datagram, _) => TryHandleResponse(datagram), LogReceiveError, ct);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "STUN: retransmission {Send} to {Server} (transaction {Transaction})")]
     private partial void LogRetransmit(int send, EndPoint server, TransactionKey transaction);

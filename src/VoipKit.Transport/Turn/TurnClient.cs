@@ -199,32 +199,8 @@ internal sealed partial class TurnClient : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken ct)
-    {
-        await Task.Yield();
-        byte[] buffer = new byte[MaxDatagram];
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                DatagramReceiveResult received = await _transport.ReceiveAsync(buffer, ct).ConfigureAwait(false);
-                TryHandleDatagram(buffer.AsSpan(0, received.Length), received.Remote);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return; // the transport's owner closed it
-            }
-            catch (SocketException e) when (!ct.IsCancellationRequested)
-            {
-                // ICMP port unreachable from an earlier send surfaces here on some platforms: keep listening.
-                LogReceiveError(e.SocketErrorCode);
-            }
-        }
-    }
+    private Task ReceiveLoopAsync(CancellationToken ct) =>
+        DatagramReceiveLoop.RunAsync(_transport, MaxDatagram, (datagram, remote) => TryHandleDatagram(datagram, remote), LogReceiveError, ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TURN: allocated relayed {Relayed}, mapped {Mapped}, lifetime {Lifetime} s")]
     private partial void LogAllocated(StunEndPoint relayed, StunEndPoint mapped, double lifetime);
