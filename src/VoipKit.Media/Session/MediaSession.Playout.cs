@@ -1,0 +1,91 @@
+using VoipKit.Audio;
+using VoipKit.Crypto;
+using VoipKit.Media.Rtcp;
+
+namespace VoipKit.Media.Session;
+
+// The clocked paths besides sending: playout, transport-wide feedback and RTCP reports. The type is documented in MediaSession.cs.
+public sealed partial class MediaSession
+{
+    private void OnPlayoutTick()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _playoutTimer is null)
+            {
+                return;
+            }
+
+            TimeSpan now = Now();
+            for (int i = 0; i < MaxCatchUpFrames && now >= _nextPlayoutAt; i++)
+            {
+                PlayOneFrame(now);
+                _nextPlayoutAt += AudioFormat.FrameDuration;
+            }
+
+            if (now - _nextPlayoutAt > AudioFormat.FrameDuration * MaxCatchUpFrames)
+            {
+                _underruns++;
+                _nextPlayoutAt = now;
+            }
+        }
+    }
+
+    private void PlayOneFrame(TimeSpan now)
+    {
+        if (_pendingWrite is { IsCompleted: false })
+        {
+            _underruns++; // the sink is behind: drop this frame rather than queue without bound
+            _jitter.Pull(_playout[_playoutIndex], now);
+            return;
+        }
+
+        short[] frame = _playout[_playoutIndex];
+        _playoutIndex ^= 1;
+        _jitter.Pull(frame, now);
+        _pendingWrite = PendingOrNull(_sink.WriteAsync(frame));
+    }
+
+    private void OnTwccTick()
+    {
+        lock (_gate)
+        {
+            if (!_disposed && _twccTimer is not null && _rtpReceiver.RemoteSsrc is uint remote &&
+                _transportFeedback.TryWriteFeedback(_send, LocalSsrc, remote, out int length) &&
+                _sendSrtp.ProtectRtcp(_send, length, out int protectedLength) == SrtpResult.Ok)
+            {
+                _transport.Send(_send.AsSpan(0, protectedLength));
+            }
+        }
+    }
+
+    private void OnRtcpTick()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _rtcpTimer is null)
+            {
+                return;
+            }
+
+            Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[1];
+            int count = _rtpReceiver.TryCreateReportBlock(_time.GetTimestamp(), out blocks[0]) ? 1 : 0;
+            int length;
+            if (_packetsSent > 0)
+            {
+                RtcpSenderReport.TryWrite(_send, LocalSsrc, _senderStats.CreateSenderInfo(_timestamp), blocks[..count], out length);
+            }
+            else
+            {
+                RtcpReceiverReport.TryWrite(_send, LocalSsrc, blocks[..count], out length);
+            }
+
+            RtcpSourceDescription.TryWriteCname(_send.AsSpan(length), LocalSsrc, _cname, out int sdes);
+            length += sdes;
+            if (_sendSrtp.ProtectRtcp(_send, length, out int protectedLength) == SrtpResult.Ok)
+            {
+                _transport.Send(_send.AsSpan(0, protectedLength));
+            }
+        }
+    }
+}
