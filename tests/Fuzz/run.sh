@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs one SharpFuzz target under AFL++ (not part of the test run: the test suite only replays
-# each target over its seeds). Usage: tests/Fuzz/run.sh <rtp|rtcp|sip|sdp|digest|wav|stun|turn> [seconds]
+# each target over its seeds). Usage: tests/Fuzz/run.sh <rtp|rtcp|sip|sdp|digest|wav|stun|turn|telephone-event> [seconds]
 # Needs the afl++ Debian package and the SharpFuzz command-line tool; installs them if missing.
 set -euo pipefail
-target=${1:?target: rtp, rtcp, sip, sdp, digest, wav, stun or turn}
+target=${1:?target: rtp, rtcp, sip, sdp, digest, wav, stun, turn or telephone-event}
 seconds=${2:-600}
 here=$(cd "$(dirname "$0")" && pwd)
 command -v afl-fuzz >/dev/null || apt-get install -y --no-install-recommends afl++

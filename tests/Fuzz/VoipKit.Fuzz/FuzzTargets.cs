@@ -20,6 +20,7 @@ public static class FuzzTargets
         ["wav"] = Wav,
         ["stun"] = StunTarget.Run,
         ["turn"] = TurnTarget.Run,
+        ["telephone-event"] = TelephoneEventTarget.Run,
     };
 
     private static void Wav(ReadOnlySpan<byte> input)

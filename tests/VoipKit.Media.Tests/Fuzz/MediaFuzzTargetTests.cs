@@ -42,7 +42,19 @@ public class MediaFuzzTargetTests
         yield return [0x8F, 205, 0, 5, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0xFF, 0xFF, 0, 0, 0, 0, 0x3F, 0xFF, 0, 0];
     }
 
-    public static TheoryData<string> Targets => ["rtp", "rtcp"];
+    // As in tests/Fuzz/corpus/telephone-event: an update, an end, two packed events; and a reserved bit, short inputs.
+    private static IEnumerable<byte[]> TelephoneEventSeeds()
+    {
+        yield return [0x09, 0x07, 0x01, 0x90];
+        yield return [0x0B, 0x8A, 0x12, 0xC0];
+        yield return [0x01, 0x0A, 0x00, 0xA0, 0x02, 0x8A, 0x01, 0x40];
+        yield return [0xFF, 0xFF, 0xFF, 0xFF];
+        yield return [0x10, 0x40, 0x00, 0x00];
+        yield return [];
+        yield return [0x01, 0x8A, 0x00];
+    }
+
+    public static TheoryData<string> Targets => ["rtp", "rtcp", "telephone-event"];
 
     [Theory]
     [MemberData(nameof(Targets))]
@@ -51,7 +63,7 @@ public class MediaFuzzTargetTests
         Assert.True(FuzzTargets.All.TryGetValue(name, out Action<ReadOnlySpan<byte>>? target));
         var random = new Random(7);
         int runs = 0;
-        foreach (byte[] seed in name == "rtp" ? RtpSeeds() : RtcpSeeds())
+        foreach (byte[] seed in name switch { "rtp" => RtpSeeds(), "rtcp" => RtcpSeeds(), _ => TelephoneEventSeeds() })
         {
             for (int n = 0; n <= seed.Length; n++)
             {
