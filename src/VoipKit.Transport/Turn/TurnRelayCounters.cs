@@ -3,7 +3,7 @@ namespace VoipKit.Transport.Turn;
 /// <summary>
 /// What one <see cref="TurnRelayTransport"/> relayed and dropped, updated with interlocked increments on the data paths,
 /// for call statistics. Byte counts are application datagrams (RTP, ICE checks), without the TURN framing (4 bytes of
-/// ChannelData header, 36 or more for a Send or Data indication) or the UDP/IP headers; the framing counts are in the
+/// ChannelData header, 36 or more for a Send or Data indication, 44 or more with FINGERPRINT) or the UDP/IP headers; the framing counts are in the
 /// allocation's <see cref="TurnCounters"/>.
 /// </summary>
 internal sealed class TurnRelayCounters

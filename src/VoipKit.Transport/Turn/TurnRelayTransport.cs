@@ -25,7 +25,7 @@ namespace VoipKit.Transport.Turn;
 /// from an address this transport has sent to. ICE checks to candidates that never answer stay in Send indications
 /// (no channel number or 10-minute binding spent on them), while the pair that works, the one media will use, is bound
 /// as soon as its first check is answered, before nomination: media then goes in ChannelData, 4 bytes of overhead
-/// instead of 36 (IPv4) or 48 (IPv6) for a Send indication.
+/// instead of 44 (IPv4) or 56 (IPv6) plus padding for a Send indication with its FINGERPRINT.
 /// </para>
 /// Steady state (permission installed) sends and receives allocate nothing. One reader at a time. Disposing deletes
 /// the allocation, closes the socket and ends receives (<see cref="ObjectDisposedException"/>).
