@@ -318,6 +318,16 @@ public sealed class JitterBuffer : IDisposable
         return 0;
     }
 
+    /// <summary>Drops stored packets and unplayed audio (playout paused, as on hold): the next packet starts afresh; no loss, concealment or resync is counted.</summary>
+    internal void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_ssrc is uint ssrc)
+        {
+            Restart(ssrc, countResync: false);
+        }
+    }
+
     /// <summary>Releases the decoder if the buffer owns it.</summary>
     public void Dispose()
     {
@@ -560,11 +570,11 @@ public sealed class JitterBuffer : IDisposable
         return ext;
     }
 
-    private void Restart(uint ssrc)
+    private void Restart(uint ssrc, bool countResync = true)
     {
         if (_ssrc is not null)
         {
-            _c.Resyncs++;
+            _c.Resyncs += countResync ? 1 : 0;
             _decoder.Reset();
         }
 

@@ -299,4 +299,37 @@ public class JitterBufferTests
         Assert.Throws<ArgumentException>(() => jb.Pull(new short[480], TimeSpan.Zero));
         Assert.Equal(PlayoutKind.Idle, jb.Pull(new short[960], TimeSpan.Zero));
     }
+
+    [Fact]
+    public void Flush_drops_what_is_stored_and_the_stream_after_a_pause_plays_without_loss_or_concealment()
+    {
+        // As a session on hold: packets 0-49 are buffered and partly played, then the buffer is
+        // flushed and nothing is pulled for 2 s; the stream goes on 100 packets later.
+        byte[][] packets = Speech60.Value;
+        using var jb = new JitterBuffer();
+        short[] frame = new short[960];
+        for (int i = 0; i < 50; i++)
+        {
+            jb.Insert((ushort)(1000 + i), (uint)(i * 960), Ssrc, packets[i], TimeSpan.FromMilliseconds(i * 20));
+            if (i >= 3)
+            {
+                jb.Pull(frame, TimeSpan.FromMilliseconds((i * 20) + 7));
+            }
+        }
+
+        JitterBufferStatistics before = jb.Statistics;
+        jb.Flush();
+        Assert.Equal(TimeSpan.Zero, jb.BufferedDuration);
+        for (int i = 150; i < 250; i++)
+        {
+            jb.Insert((ushort)(1000 + i), (uint)(i * 960), Ssrc, packets[i], TimeSpan.FromMilliseconds(i * 20));
+            jb.Pull(frame, TimeSpan.FromMilliseconds((i * 20) + 7));
+        }
+
+        JitterBufferStatistics after = jb.Statistics;
+        Assert.Equal(before.PacketsLost, after.PacketsLost);
+        Assert.Equal(before.ConcealedSamples, after.ConcealedSamples);
+        Assert.Equal(before.Resynchronizations, after.Resynchronizations);
+        Assert.True(after.TotalSamplesPlayed - before.TotalSamplesPlayed >= 95 * 960, $"{after}");
+    }
 }
