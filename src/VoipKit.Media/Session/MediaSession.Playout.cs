@@ -9,6 +9,7 @@ public sealed partial class MediaSession
 {
     private void OnPlayoutTick()
     {
+        bool raise;
         lock (_gate)
         {
             if (_disposed || _playoutTimer is null)
@@ -17,6 +18,7 @@ public sealed partial class MediaSession
             }
 
             TimeSpan now = Now();
+            raise = ExpireTelephoneEvent(now);
             for (int i = 0; i < MaxCatchUpFrames && now >= _nextPlayoutAt; i++)
             {
                 PlayOneFrame(now);
@@ -29,6 +31,11 @@ public sealed partial class MediaSession
                 _nextPlayoutAt = now;
             }
         }
+
+        if (raise)
+        {
+            RaiseDtmfReceived(); // outside the lock: the handler is the application's
+        }
     }
 
     private void PlayOneFrame(TimeSpan now)
@@ -36,13 +43,27 @@ public sealed partial class MediaSession
         if (_pendingWrite is { IsCompleted: false })
         {
             _underruns++; // the sink is behind: drop this frame rather than queue without bound
-            _jitter.Pull(_playout[_playoutIndex], now);
+            if (_receiving)
+            {
+                _jitter.Pull(_playout[_playoutIndex], now);
+            }
+
             return;
         }
 
         short[] frame = _playout[_playoutIndex];
         _playoutIndex ^= 1;
-        _jitter.Pull(frame, now);
+        if (_receiving)
+        {
+            _jitter.Pull(frame, now);
+        }
+        else
+        {
+            // Not receiving: the sink gets silence at its pace, and the jitter buffer (which
+            // holds nothing) is not asked, so none of it counts as concealment.
+            frame.AsSpan().Clear();
+        }
+
         _pendingWrite = PendingOrNull(_sink.WriteAsync(frame));
     }
 

@@ -1,3 +1,4 @@
+using VoipKit.Audio;
 using VoipKit.Crypto;
 using VoipKit.Media.Adaptation;
 using VoipKit.Media.Codecs;
@@ -87,9 +88,10 @@ public sealed partial class MediaSession
         return true;
     }
 
-    private async Task PumpAsync(CancellationToken cancellationToken)
+    private async Task PumpAsync(IAudioSource source, CancellationToken cancellationToken)
     {
-        // A real-time source paces itself: send each frame as it comes.
+        // A real-time source paces itself: send each frame as it comes. The pump belongs to one
+        // source; ReplaceSourceAsync cancels it and starts another pump or the send timer.
         short[] frame = new short[OpusPacket.MaxSamples];
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -100,7 +102,7 @@ public sealed partial class MediaSession
                 want = _encoder.FrameSamples;
             }
 
-            int got = await _source.ReadAsync(frame.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
+            int got = await source.ReadAsync(frame.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
             if (got == 0)
             {
                 return;
@@ -108,9 +110,9 @@ public sealed partial class MediaSession
 
             lock (_gate)
             {
-                if (_disposed)
+                if (_disposed || !ReferenceEquals(source, _source))
                 {
-                    return;
+                    return; // replaced meanwhile: this frame belongs to the old source
                 }
 
                 frame.AsSpan(0, got).CopyTo(_pcm);
@@ -136,26 +138,53 @@ public sealed partial class MediaSession
 
     private void SendFrame(int samples)
     {
+        if (_dtmfPhase is DtmfPhase.Tone or DtmfPhase.Ending)
+        {
+            return; // a telephone-event is on the stream: its ticks carry the media clock on
+        }
+
+        if (!_sending)
+        {
+            // On hold: the source was read at its pace, nothing goes out, and the media clock
+            // moves on so the receiver sees one gap when sending resumes (as after DTX).
+            _timestamp += (uint)samples;
+            _markNext = true;
+            return;
+        }
+
+        if (_muted)
+        {
+            _pcm.AsSpan(0, samples).Clear(); // still encoded and sent: Opus makes little of silence
+        }
+
         int opusLength = _encoder.Encode(_pcm.AsSpan(0, samples), _opus);
-        var header = new RtpHeader(_options.PayloadType, _sequence++, _timestamp, LocalSsrc);
+        // RFC 3551 4.1: the marker bit flags the first packet after a silence (here: a hold) in which nothing was sent.
+        var header = new RtpHeader(_options.PayloadType, _sequence++, _timestamp, LocalSsrc, _markNext);
+        _markNext = false;
         _timestamp += (uint)samples;
+        SendRtp(header, _opus.AsSpan(0, opusLength));
+    }
+
+    // Packs, protects and sends one RTP packet of ours (audio or telephone-event), with the transport-wide sequence number.
+    private void SendRtp(in RtpHeader header, ReadOnlySpan<byte> payload)
+    {
         ushort transportSequence = _transportFeedback.NextSequence();
         int rtpLength = 0;
         bool written = RtpPacketWriter.TryCreate(_send, header, [], out RtpPacketWriter writer) &&
             TransportSequenceNumberExtension.TryAdd(ref writer, TransportFeedback.ExtensionId, transportSequence) &&
-            writer.TryWritePayload(_opus.AsSpan(0, opusLength)) &&
+            writer.TryWritePayload(payload) &&
             writer.TryComplete(0, out rtpLength);
         if (!written || _sendSrtp.Protect(_send, rtpLength, out int srtpLength) != SrtpResult.Ok)
         {
-            LogPacketFailed(_logger, opusLength);
+            LogPacketFailed(_logger, payload.Length);
             return;
         }
 
         _transportFeedback.OnSent(transportSequence, Now(), srtpLength + 28);
-        _senderStats.OnPacketSent(opusLength);
+        _senderStats.OnPacketSent(payload.Length);
         _packetsSent++;
-        _payloadBytesSent += opusLength;
-        _headerBytesSent += rtpLength - opusLength;
+        _payloadBytesSent += payload.Length;
+        _headerBytesSent += rtpLength - payload.Length;
         _transport.Send(_send.AsSpan(0, srtpLength));
     }
 }

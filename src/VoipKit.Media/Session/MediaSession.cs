@@ -34,8 +34,8 @@ public sealed partial class MediaSession : IAsyncDisposable
 
     private const int Frame = AudioFormat.SamplesPerFrame;
     private readonly MediaSessionOptions _options;
-    private readonly IAudioSource _source;
-    private readonly IAudioSink _sink;
+    private IAudioSource _source;
+    private IAudioSink _sink;
     private readonly IMediaTransport _transport;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -95,6 +95,7 @@ public sealed partial class MediaSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(transport);
+        ValidateDtmfOptions(options);
         _options = options;
         _source = source;
         _sink = sink;
@@ -134,33 +135,35 @@ public sealed partial class MediaSession : IAsyncDisposable
     /// <returns>A task that completes when media flows.</returns>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_started)
+        await _control.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            return;
-        }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_started)
+            {
+                return;
+            }
 
-        _started = true;
-        await _source.StartAsync(cancellationToken).ConfigureAwait(false);
-        await _sink.StartAsync(cancellationToken).ConfigureAwait(false);
-        TimeSpan frame = TimeSpan.FromMilliseconds(_encoder.FrameMilliseconds);
-        _nextSendAt = Now() + frame;
-        _nextPlayoutAt = Now() + AudioFormat.FrameDuration;
-        if (_source.IsRealTime)
-        {
-            _pumpStop = new CancellationTokenSource();
-            _pump = PumpAsync(_pumpStop.Token);
-        }
-        else
-        {
-            _sendTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnSendTick(), this, frame, frame);
-        }
+            _started = true;
+            await _source.StartAsync(cancellationToken).ConfigureAwait(false);
+            await _sink.StartAsync(cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _nextPlayoutAt = Now() + AudioFormat.FrameDuration;
+                _playoutTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnPlayoutTick(), this, AudioFormat.FrameDuration, AudioFormat.FrameDuration);
+                _rtcpTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnRtcpTick(), this, _options.RtcpInterval, _options.RtcpInterval);
+                TimeSpan feedbackInterval = TimeSpan.FromMilliseconds(100);
+                _twccTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnTwccTick(), this, feedbackInterval, feedbackInterval);
+                StartDtmfTimer();
+            }
 
-        _playoutTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnPlayoutTick(), this, AudioFormat.FrameDuration, AudioFormat.FrameDuration);
-        _rtcpTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnRtcpTick(), this, _options.RtcpInterval, _options.RtcpInterval);
-        TimeSpan feedbackInterval = TimeSpan.FromMilliseconds(100);
-        _twccTimer = _time.CreateTimer(static s => ((MediaSession)s!).OnTwccTick(), this, feedbackInterval, feedbackInterval);
-        LogStarted(_logger, LocalSsrc, _options.Profile, _encoder.Implementation);
+            StartPacing(_source);
+            LogStarted(_logger, LocalSsrc, _options.Profile, _encoder.Implementation);
+        }
+        finally
+        {
+            _control.Release();
+        }
     }
 
     /// <summary>Hands the session a packet that arrived (SRTP or SRTCP, multiplexed per RFC 5761).</summary>
@@ -173,6 +176,7 @@ public sealed partial class MediaSession : IAsyncDisposable
             return;
         }
 
+        bool raise = false;
         lock (_gate)
         {
             if (_disposed)
@@ -209,7 +213,9 @@ public sealed partial class MediaSession : IAsyncDisposable
             }
 
             RtpReceiveResult r = _rtpReceiver.Receive(_receive.AsSpan(0, rtpLength), _time.GetTimestamp(), out RtpPacket rtp);
-            if (r is not (RtpReceiveResult.Accepted or RtpReceiveResult.NewSource) || rtp.PayloadType != _options.PayloadType)
+            bool accepted = r is RtpReceiveResult.Accepted or RtpReceiveResult.NewSource;
+            bool telephoneEvent = accepted && rtp.PayloadType == _options.TelephoneEventPayloadType;
+            if (!accepted || (rtp.PayloadType != _options.PayloadType && !telephoneEvent))
             {
                 _rejected++;
                 return;
@@ -222,7 +228,20 @@ public sealed partial class MediaSession : IAsyncDisposable
 
             _payloadBytesReceived += rtp.Payload.Length;
             _headerBytesReceived += rtpLength - rtp.Payload.Length;
-            _jitter.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Ssrc, rtp.Payload, now);
+            if (telephoneEvent)
+            {
+                // RFC 4733 events never go into the jitter buffer; a digit is raised below, outside the lock.
+                raise = OnTelephoneEvent(rtp, now);
+            }
+            else if (_receiving)
+            {
+                _jitter.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Ssrc, rtp.Payload, now);
+            }
+        }
+
+        if (raise)
+        {
+            RaiseDtmfReceived();
         }
     }
 
@@ -267,6 +286,9 @@ public sealed partial class MediaSession : IAsyncDisposable
                 PacketsRejected = _rejected,
                 AudioUnderruns = _underruns,
                 MosEstimate = EModel.Mos(r),
+                DtmfEventsSent = _dtmfEventsSent,
+                DtmfEventsReceived = _dtmfEventsReceived,
+                DtmfHandlerFailures = Interlocked.Read(ref _dtmfHandlerFailures),
             };
         }
     }
@@ -276,49 +298,14 @@ public sealed partial class MediaSession : IAsyncDisposable
     /// <returns>A task that completes when the session is quiet.</returns>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        ITimer?[] timers;
-        lock (_gate)
+        await _control.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            timers = [_sendTimer, _playoutTimer, _rtcpTimer, _twccTimer];
-            _sendTimer = _playoutTimer = _rtcpTimer = _twccTimer = null;
+            await StopCoreAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        foreach (ITimer? t in timers)
+        finally
         {
-            if (t is not null)
-            {
-                await t.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        if (_pumpStop is not null)
-        {
-            await _pumpStop.CancelAsync().ConfigureAwait(false);
-            if (_pump is not null)
-            {
-                try
-                {
-                    await _pump.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The pump ends by cancellation: that is how it is stopped.
-                }
-            }
-
-            _pumpStop.Dispose();
-            _pumpStop = null;
-        }
-
-        if (_started)
-        {
-            if (_pendingWrite is not null)
-            {
-                await _pendingWrite.ConfigureAwait(false);
-            }
-
-            await _source.StopAsync(cancellationToken).ConfigureAwait(false);
-            await _sink.StopAsync(cancellationToken).ConfigureAwait(false);
+            _control.Release();
         }
     }
 
@@ -326,20 +313,28 @@ public sealed partial class MediaSession : IAsyncDisposable
     /// <returns>A task that completes when everything is released.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        await _control.WaitAsync().ConfigureAwait(false);
+        try
         {
-            return;
-        }
+            if (_disposed)
+            {
+                return;
+            }
 
-        await StopAsync().ConfigureAwait(false);
-        lock (_gate)
+            await StopCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _disposed = true;
+                _sendSrtp.Dispose();
+                _receiveSrtp.Dispose();
+                _encoder.Dispose();
+                _jitter.Dispose();
+                _meter.Dispose();
+            }
+        }
+        finally
         {
-            _disposed = true;
-            _sendSrtp.Dispose();
-            _receiveSrtp.Dispose();
-            _encoder.Dispose();
-            _jitter.Dispose();
-            _meter.Dispose();
+            _control.Release();
         }
     }
 
@@ -357,6 +352,6 @@ public sealed partial class MediaSession : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Media session started: SSRC {Ssrc}, {Profile}, Opus on {Implementation}")]
     private static partial void LogStarted(ILogger logger, uint ssrc, SrtpProtectionProfile profile, OpusImplementation implementation);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not build an SRTP packet for {Length} bytes of Opus")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not build an SRTP packet for a {Length}-byte payload")]
     private static partial void LogPacketFailed(ILogger logger, int length);
 }

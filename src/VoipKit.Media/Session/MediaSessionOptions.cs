@@ -32,6 +32,27 @@ public sealed class MediaSessionOptions
     /// <summary>The RTP payload type negotiated for Opus. Default 111.</summary>
     public byte PayloadType { get; init; } = 111;
 
+    /// <summary>
+    /// The RTP payload type negotiated for RFC 4733 telephone-event with the Opus clock
+    /// (<c>a=rtpmap:N telephone-event/48000</c>), or null (the default) when DTMF was not
+    /// negotiated: then <see cref="MediaSession.SendDtmfAsync"/> throws and received packets of
+    /// no negotiated payload type are rejected. 0–127, other than <see cref="PayloadType"/>.
+    /// </summary>
+    public byte? TelephoneEventPayloadType { get; init; }
+
+    /// <summary>
+    /// How long each DTMF tone lasts, rounded up to whole 20 ms frames: 40 ms (ITU-T Q.24's
+    /// shortest tone) to 1 s. Default 100 ms, as WebRTC's <c>insertDTMF</c>.
+    /// </summary>
+    public TimeSpan DtmfToneDuration { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The time from the end of one DTMF tone to the start of the next, rounded up to whole
+    /// 20 ms frames: 40 ms to 1 s. Its first 40 ms carry the two retransmissions of the end
+    /// packet (RFC 4733 2.5.1.4); audio packets flow in the rest. Default 60 ms.
+    /// </summary>
+    public TimeSpan DtmfToneGap { get; init; } = TimeSpan.FromMilliseconds(60);
+
     /// <summary>The RTCP CNAME. Default a random one.</summary>
     public string? Cname { get; init; }
 

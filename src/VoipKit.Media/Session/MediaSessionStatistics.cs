@@ -50,4 +50,13 @@ public sealed record MediaSessionStatistics
 
     /// <summary>E-model MOS estimate of what this side hears (ITU-T G.107).</summary>
     public required double MosEstimate { get; init; }
+
+    /// <summary>DTMF digits sent (RFC 4733 events whose end packets went out, or were due while not sending).</summary>
+    public long DtmfEventsSent { get; init; }
+
+    /// <summary>DTMF digits received and reported through <see cref="MediaSession.DtmfReceived"/>.</summary>
+    public long DtmfEventsReceived { get; init; }
+
+    /// <summary>Times a <see cref="MediaSession.DtmfReceived"/> handler threw (each is logged at Error).</summary>
+    public long DtmfHandlerFailures { get; init; }
 }
