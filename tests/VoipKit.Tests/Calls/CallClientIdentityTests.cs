@@ -1,0 +1,77 @@
+using VoipKit.Audio;
+
+namespace VoipKit.Tests.Calls;
+
+/// <summary>Trust on first use: a caller whose identity key changed (a reinstall, or someone in the middle) is refused unless the app accepts the new key.</summary>
+public sealed class CallClientIdentityTests
+{
+    [Fact]
+    public async Task Changed_identity_key_of_a_caller_is_refused_by_default_and_the_caller_gets_SecurityRefused()
+    {
+        await using CallTestBed bed = await CallTestBed.StartAsync("alice", "bob");
+        CallClient bob = await bed.StartClientAsync("bob");
+        await CallOnceAsync(bed, bob);
+
+        // Alice reinstalls: a new identity key, the same account.
+        CallClient newAlice = await bed.StartClientAsync("alice");
+        Call call = newAlice.CreateCall("bob", new SilenceSource(), new RecordingSink());
+        CallException e = await Assert.ThrowsAsync<CallException>(() => call.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(CallEndReason.SecurityRefused, e.Reason);
+        Assert.Equal(488, e.SipStatus);
+        Assert.False(bob.IncomingCalls.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task IdentityKeyChanged_handler_sees_the_change_and_refusing_it_refuses_the_call()
+    {
+        await using CallTestBed bed = await CallTestBed.StartAsync("alice", "bob");
+        CallClient bob = await bed.StartClientAsync("bob");
+        string oldSafety = await CallOnceAsync(bed, bob, verify: true);
+        var changes = new List<IdentityKeyChange>();
+        bob.IdentityKeyChanged = (change, _) => { lock (changes) { changes.Add(change); } return ValueTask.FromResult(false); };
+
+        CallClient newAlice = await bed.StartClientAsync("alice");
+        Call call = newAlice.CreateCall("bob", new SilenceSource(), new RecordingSink());
+        await Assert.ThrowsAsync<CallException>(() => call.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        IdentityKeyChange seen = Assert.Single(changes);
+        Assert.Equal("alice@voipkit.test", seen.RemoteParty);
+        Assert.True(seen.WasVerified);
+        Assert.NotEqual(oldSafety, seen.NewSafetyNumber);
+    }
+
+    [Fact]
+    public async Task Accepting_a_changed_identity_key_lets_the_call_through_unverified_with_a_new_safety_number()
+    {
+        await using CallTestBed bed = await CallTestBed.StartAsync("alice", "bob");
+        CallClient bob = await bed.StartClientAsync("bob");
+        string oldSafety = await CallOnceAsync(bed, bob, verify: true);
+        bob.IdentityKeyChanged = (_, _) => ValueTask.FromResult(true);
+
+        CallClient newAlice = await bed.StartClientAsync("alice");
+        var bobHears = new RecordingSink();
+        (Call caller, Call callee) = await CallTestBed.ConnectAsync(newAlice, bob, new ToneSource(600), new RecordingSink(), new SilenceSource(), bobHears);
+        Assert.Equal(CallSecurity.EndToEndUnverified, callee.Security);
+        Assert.NotEqual(oldSafety, callee.SafetyNumber);
+        Assert.Equal(caller.SafetyNumber, callee.SafetyNumber);
+        await bobHears.PlayMoreAsync(48_000);
+        Assert.InRange(AudioCheck.DominantFrequency(bobHears.Snapshot(), 0.5), 590, 610);
+        await caller.HangUpAsync();
+    }
+
+    // A first call from a first Alice, whose client then stops for good; returns Bob's safety number with her.
+    private static async Task<string> CallOnceAsync(CallTestBed bed, CallClient bob, bool verify = false)
+    {
+        CallClient alice = await bed.StartClientAsync("alice");
+        (Call caller, Call callee) = await CallTestBed.ConnectAsync(alice, bob, new SilenceSource(), new RecordingSink(), new SilenceSource(), new RecordingSink());
+        if (verify)
+        {
+            callee.MarkVerified();
+        }
+
+        string safety = callee.SafetyNumber!;
+        await caller.HangUpAsync();
+        await callee.Ended.WaitAsync(TimeSpan.FromSeconds(10));
+        await alice.StopAsync();
+        return safety;
+    }
+}
