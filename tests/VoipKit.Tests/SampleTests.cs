@@ -42,9 +42,11 @@ public sealed class SampleTests : IDisposable
 
         string text = await output;
         Assert.True(process.ExitCode == 0, text + await errors);
-        Assert.Contains("security EndToEnd", text, StringComparison.Ordinal);
-        Assert.Contains("Bob's side ended: RemoteHangup", text, StringComparison.Ordinal);
-        // Both registered at the in-process SipServer, and the call (BYE included) went through it.
+        Assert.Contains("security EndToEndUnverified", text, StringComparison.Ordinal);
+        Assert.Contains("(the same on both sides: True)", text, StringComparison.Ordinal);
+        Assert.Contains("Bob's side ended: RemoteHangUp", text, StringComparison.Ordinal);
+        Assert.Contains(", 0 rejected", text, StringComparison.Ordinal);
+        // Both CallClients registered at the in-process SipServer, and the call (BYE included) went through it.
         Assert.Contains("registered at the server with digest", text, StringComparison.Ordinal);
         Assert.Matches(@"in-dialog along the Record-Route, BYE [1-9]", text);
         Assert.Contains("bindings left: 0", text, StringComparison.Ordinal);
