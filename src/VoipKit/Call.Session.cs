@@ -80,6 +80,7 @@ public sealed partial class Call
         try
         {
             SessionDescription offer = SessionDescription.Parse(body.Content.Span);
+            MarkMediaProgress(); // the peer is acting on the path: give its restart time before ours
             SdpLocalOptions local = current with
             {
                 SessionVersion = current.SessionVersion + 1,
@@ -205,11 +206,8 @@ public sealed partial class Call
             case IceConnectionState.Connected or IceConnectionState.Completed when State == CallState.Connecting && _media is not null && Interlocked.Read(ref _activeSince) != 0:
                 MoveTo(CallState.Active);
                 break;
-            case IceConnectionState.Disconnected or IceConnectionState.Failed when Direction == CallDirection.Outgoing && Interlocked.Exchange(ref _restarting, 1) == 0:
+            case IceConnectionState.Disconnected or IceConnectionState.Failed when Interlocked.Read(ref _activeSince) != 0 && Interlocked.Exchange(ref _restarting, 1) == 0:
                 _ = RestartIceAsync();
-                break;
-            case IceConnectionState.Failed when Direction == CallDirection.Incoming:
-                _ = EndAsync(new CallEnd(CallEndReason.NetworkLost, null, "the media path died and no ICE restart came"), sendBye: true);
                 break;
         }
     }
@@ -234,6 +232,7 @@ public sealed partial class Call
         }
         finally
         {
+            MarkMediaProgress();
             Interlocked.Exchange(ref _restarting, 0);
         }
     }

@@ -298,5 +298,6 @@ public sealed partial class Call
         await media.StartAsync(ct).ConfigureAwait(false);
         Interlocked.Exchange(ref _activeSince, _ctx.Time.GetTimestamp());
         MoveTo(CallState.Active);
+        StartWatchdog();
     }
 }

@@ -233,6 +233,7 @@ public sealed partial class Call : IAsyncDisposable
         }
 
         LogEnded(_logger, RemoteParty, end);
+        StopWatchdog();
         await _lifetime.CancelAsync().ConfigureAwait(false);
         SipDialog? dialog = _dialog;
         if (dialog is not null)

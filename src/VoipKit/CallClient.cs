@@ -36,6 +36,7 @@ public sealed partial class CallClient : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Call> _calls = [];
     private readonly SipUri _aor;
+    private readonly CallClientNetwork _network;
     private SipUserAgent? _agent;
     private SipRegistration? _registration;
     private CallContext? _context;
@@ -50,7 +51,14 @@ public sealed partial class CallClient : IAsyncDisposable
     /// <param name="timeProvider">The clock for every timer; the system clock when null (a fake one in tests).</param>
     /// <exception cref="ArgumentException">A bad setting, named.</exception>
     public CallClient(CallClientOptions options, IPreKeyDirectory directory, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(options, directory, loggerFactory, timeProvider, CallClientNetwork.Real)
     {
+    }
+
+    /// <summary>A client on another network than the machine's sockets (virtual-time tests).</summary>
+    internal CallClient(CallClientOptions options, IPreKeyDirectory directory, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, CallClientNetwork network)
+    {
+        _network = network;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(directory);
         options.Validate();
@@ -140,13 +148,14 @@ public sealed partial class CallClient : IAsyncDisposable
         }
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
-        IceSettings ice = await IceSettings.ResolveAsync(Options, cancellationToken).ConfigureAwait(false);
-        _agent = new SipUserAgent(AgentOptions());
+        IceSettings ice = await IceSettings.ResolveAsync(Options, _network.HostAddresses, cancellationToken).ConfigureAwait(false);
+        _agent = new SipUserAgent(AgentOptions(), _network.SipTransport);
         _context = new CallContext
         {
             Agent = _agent,
             Keys = _keys,
             Ice = ice,
+            Network = _network,
             Options = Options,
             Time = _time,
             Loggers = _loggers,

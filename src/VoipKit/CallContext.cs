@@ -14,6 +14,8 @@ internal sealed class CallContext
 
     public required IceSettings Ice { get; init; }
 
+    public required CallClientNetwork Network { get; init; }
+
     public required CallClientOptions Options { get; init; }
 
     public required TimeProvider Time { get; init; }
@@ -38,7 +40,7 @@ internal sealed class CallContext
     public async Task<CallMediaPath> CreatePathAsync(IceRole role, CancellationToken cancellationToken)
     {
         (IRelayedCandidateSource? source, IAsyncDisposable? owner) = await CreateRelays(cancellationToken).ConfigureAwait(false);
-        return new CallMediaPath(role, Ice, source, owner, Time, Loggers);
+        return new CallMediaPath(role, Ice, Network.MediaSocket, source, owner, Time, Loggers);
     }
 
     /// <summary>The SDP options of this client for a call: Opus and telephone-event only, ICE, and the security policy.</summary>

@@ -17,7 +17,7 @@ namespace VoipKit;
 /// </summary>
 internal sealed partial class CallMediaPath : IMediaTransport, IAsyncDisposable
 {
-    private readonly List<UdpDatagramTransport> _sockets = [];
+    private readonly List<IDatagramTransport> _sockets = [];
     private readonly IAsyncDisposable? _relayOwner;
     private readonly IceAgent _agent;
     private readonly ILogger _logger;
@@ -31,7 +31,7 @@ internal sealed partial class CallMediaPath : IMediaTransport, IAsyncDisposable
     private long _sendFailures;
     private int _disposed;
 
-    public CallMediaPath(IceRole role, IceSettings settings, IRelayedCandidateSource? relays, IAsyncDisposable? relayOwner, TimeProvider time, ILoggerFactory loggers)
+    public CallMediaPath(IceRole role, IceSettings settings, Func<IPAddress, IDatagramTransport> openSocket, IRelayedCandidateSource? relays, IAsyncDisposable? relayOwner, TimeProvider time, ILoggerFactory loggers)
     {
         _policy = settings.Policy;
         _logger = loggers.CreateLogger<CallMediaPath>();
@@ -40,7 +40,7 @@ internal sealed partial class CallMediaPath : IMediaTransport, IAsyncDisposable
         {
             foreach (IPAddress address in settings.HostAddresses)
             {
-                _sockets.Add(new UdpDatagramTransport(new IPEndPoint(address, 0)));
+                _sockets.Add(openSocket(address));
             }
         }
 
@@ -232,9 +232,9 @@ internal sealed partial class CallMediaPath : IMediaTransport, IAsyncDisposable
             await _relayOwner.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (UdpDatagramTransport socket in _sockets)
+        foreach (IDatagramTransport socket in _sockets)
         {
-            socket.Dispose();
+            (socket as IDisposable)?.Dispose();
         }
 
         if (_directLoop is not null)
@@ -309,7 +309,7 @@ internal sealed partial class CallMediaPath : IMediaTransport, IAsyncDisposable
         StateChanged?.Invoke(this, state);
     }
 
-    private async Task ReceiveDirectAsync(UdpDatagramTransport socket, CancellationToken cancellationToken)
+    private async Task ReceiveDirectAsync(IDatagramTransport socket, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[1500];
         while (!cancellationToken.IsCancellationRequested)

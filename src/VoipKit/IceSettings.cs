@@ -10,7 +10,7 @@ internal sealed record IceSettings(IReadOnlyList<IPAddress> HostAddresses, IRead
     /// <summary>A TURN server: its configuration (for credentials) and its resolved address.</summary>
     public sealed record TurnServer(IceServer Config, IPEndPoint EndPoint);
 
-    public static async Task<IceSettings> ResolveAsync(CallClientOptions options, CancellationToken cancellationToken)
+    public static async Task<IceSettings> ResolveAsync(CallClientOptions options, IReadOnlyList<IPAddress>? hostAddresses, CancellationToken cancellationToken)
     {
         var stun = new List<IPEndPoint>();
         var turn = new List<TurnServer>();
@@ -39,7 +39,8 @@ internal sealed record IceSettings(IReadOnlyList<IPAddress> HostAddresses, IRead
             }
         }
 
-        IReadOnlyList<IPAddress> hosts = options.LocalAddress is { Length: > 0 } local
+        IReadOnlyList<IPAddress> hosts = hostAddresses is { Count: > 0 } ? hostAddresses
+            : options.LocalAddress is { Length: > 0 } local
             ? [IPAddress.Parse(local)]
             : DiscoverHostAddresses();
         return new IceSettings(hosts, stun, turn, options.IceTransportPolicy);
