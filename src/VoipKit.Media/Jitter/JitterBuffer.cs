@@ -377,6 +377,11 @@ public sealed class JitterBuffer : IDisposable
 
         if (HasStoredPackets())
         {
+            if (TrySkipOutage(out JitterBufferSlot? resumed))
+            {
+                return DecodeSlot(resumed);
+            }
+
             // The packet to play is missing but later ones are here: it is lost.
             _c.Lost++;
             JitterBufferSlot next = _slots[(_nextSeq + 1) % _slots.Length];
@@ -399,6 +404,36 @@ public sealed class JitterBuffer : IDisposable
         // Nothing stored: the network is late. Conceal (not yet declaring the packet lost).
         Conceal(Frame);
         return PlayoutKind.Concealed;
+    }
+
+    // After an outage longer than the maximum delay (a path that died and came back), the packets missing before the
+    // first one stored would play later than the buffer ever waits: they are lost. Jump to what arrived instead of
+    // concealing through each of them, which would keep playout that far behind the stream for good.
+    private bool TrySkipOutage([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out JitterBufferSlot? resumed)
+    {
+        resumed = null;
+        long maxDelaySamples = (long)(_options.MaximumDelay.TotalSeconds * AudioFormat.SampleRate);
+        for (long seq = _nextSeq + 1; seq <= _highestSeq && seq < _nextSeq + _slots.Length; seq++)
+        {
+            JitterBufferSlot slot = _slots[seq % _slots.Length];
+            if (slot.Occupied && slot.Sequence == seq)
+            {
+                if (slot.Timestamp - _nextTimestamp <= maxDelaySamples)
+                {
+                    return false;
+                }
+
+                _c.Lost += seq - _nextSeq;
+                _c.Resyncs++;
+                _nextSeq = seq;
+                _nextTimestamp = slot.Timestamp;
+                EndConcealment();
+                resumed = slot;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private PlayoutKind DecodeSlot(JitterBufferSlot slot)

@@ -217,6 +217,38 @@ public class JitterBufferTests
     }
 
     [Fact]
+    public void After_an_outage_longer_than_the_maximum_delay_playout_jumps_to_the_packets_that_come_back()
+    {
+        // A path dies for 3 s and comes back (an ICE restart): the 150 packets sent meanwhile are lost. Walking through
+        // them one 20 ms concealment at a time would keep playout 3 s behind the stream for good.
+        using var jb = new JitterBuffer();
+        byte[][] p = Speech60.Value;
+        short[] frame = new short[960];
+        for (int i = 0; i < 50; i++)
+        {
+            jb.Insert((ushort)i, (uint)(i * 960), Ssrc, p[i], TimeSpan.FromMilliseconds(i * 20));
+            jb.Pull(frame, TimeSpan.FromMilliseconds((i * 20) + 10));
+        }
+
+        for (int i = 50; i < 200; i++)
+        {
+            jb.Pull(frame, TimeSpan.FromMilliseconds((i * 20) + 10)); // nothing arrives
+        }
+
+        int normalAfter = 0;
+        for (int i = 200; i < 300; i++)
+        {
+            jb.Insert((ushort)i, (uint)(i * 960), Ssrc, p[i], TimeSpan.FromMilliseconds(i * 20));
+            normalAfter += jb.Pull(frame, TimeSpan.FromMilliseconds((i * 20) + 10)) is PlayoutKind.Normal or PlayoutKind.Accelerated or PlayoutKind.Decelerated ? 1 : 0;
+        }
+
+        JitterBufferStatistics s = jb.Statistics;
+        Assert.True(normalAfter >= 90, $"{normalAfter} of 100 frames after the outage played from packets; {s}");
+        Assert.Equal(150, s.PacketsLost);
+        Assert.True(s.MeanDelay < TimeSpan.FromMilliseconds(150), s.ToString());
+    }
+
+    [Fact]
     public void Corrupt_payloads_that_pass_framing_are_concealed_and_playout_continues()
     {
         byte[][] p = (byte[][])Speech60.Value[..300].Clone();
