@@ -233,8 +233,37 @@ public sealed partial class Call : IAsyncDisposable
         }
 
         LogEnded(_logger, RemoteParty, end);
-        StopWatchdog();
-        await _lifetime.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            StopWatchdog();
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            await ReleaseAsync(sendBye).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever failed while releasing, the call is over: no waiter may hang on it.
+            WipeSdesKeys(_localSdp);
+            bool changed;
+            lock (_gate)
+            {
+                changed = _state.MoveTo(CallState.Ended);
+            }
+
+            _lifetime.Dispose();
+            _ctx.Forget(this);
+            _released.TrySetResult();
+            if (changed)
+            {
+                RaiseStateChanged(CallState.Ended);
+            }
+
+            _ended.TrySetResult(end);
+        }
+    }
+
+    // BYE when asked, then the media session (which wipes its SRTP keys) and the path (sockets, ICE, relays).
+    private async Task ReleaseAsync(bool sendBye)
+    {
         SipDialog? dialog = _dialog;
         if (dialog is not null)
         {
@@ -252,34 +281,22 @@ public sealed partial class Call : IAsyncDisposable
             }
         }
 
-        if (_media is { } media)
+        try
         {
-            media.DtmfReceived -= OnDtmf;
-            await media.DisposeAsync().ConfigureAwait(false); // wipes the SRTP keys
+            if (_media is { } media)
+            {
+                media.DtmfReceived -= OnDtmf;
+                await media.DisposeAsync().ConfigureAwait(false);
+            }
         }
-
-        if (_path is { } path)
+        finally
         {
-            path.StateChanged -= OnPathStateChanged;
-            await path.DisposeAsync().ConfigureAwait(false);
+            if (_path is { } path)
+            {
+                path.StateChanged -= OnPathStateChanged;
+                await path.DisposeAsync().ConfigureAwait(false);
+            }
         }
-
-        WipeSdesKeys(_localSdp);
-        bool changed;
-        lock (_gate)
-        {
-            changed = _state.MoveTo(CallState.Ended);
-        }
-
-        _lifetime.Dispose();
-        _ctx.Forget(this);
-        _released.TrySetResult();
-        if (changed)
-        {
-            RaiseStateChanged(CallState.Ended);
-        }
-
-        _ended.TrySetResult(end);
     }
 
     private void MoveTo(CallState next)

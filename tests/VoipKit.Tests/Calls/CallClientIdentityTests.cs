@@ -58,6 +58,38 @@ public sealed class CallClientIdentityTests
         await caller.HangUpAsync();
     }
 
+    [Fact]
+    public async Task Signal_store_folder_keeps_the_identity_and_session_across_a_restart_so_the_safety_number_stays_and_no_prompt_comes()
+    {
+        string store = Directory.CreateTempSubdirectory("voipkit-store-").FullName;
+        try
+        {
+            await using CallTestBed bed = await CallTestBed.StartAsync("alice", "bob");
+            CallClient bob = await bed.StartClientAsync("bob");
+            bool prompted = false;
+            bob.IdentityKeyChanged = (_, _) => { prompted = true; return ValueTask.FromResult(false); };
+            CallClient alice = await bed.StartClientAsync("alice", o => o.SignalStorePath = store);
+            ReadOnlyMemory<byte> identity = alice.IdentityKey;
+            (Call first, Call firstCallee) = await CallTestBed.ConnectAsync(alice, bob, new SilenceSource(), new RecordingSink(), new SilenceSource(), new RecordingSink());
+            string safety = first.SafetyNumber!;
+            await first.HangUpAsync();
+            await firstCallee.Ended.WaitAsync(TimeSpan.FromSeconds(10));
+            await alice.DisposeAsync();
+
+            CallClient restarted = await bed.StartClientAsync("alice", o => o.SignalStorePath = store);
+            Assert.True(identity.Span.SequenceEqual(restarted.IdentityKey.Span));
+            (Call second, Call secondCallee) = await CallTestBed.ConnectAsync(restarted, bob, new SilenceSource(), new RecordingSink(), new SilenceSource(), new RecordingSink());
+            Assert.Equal(safety, second.SafetyNumber);
+            Assert.Equal(safety, secondCallee.SafetyNumber);
+            Assert.False(prompted);
+            await second.HangUpAsync();
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
     // A first call from a first Alice, whose client then stops for good; returns Bob's safety number with her.
     private static async Task<string> CallOnceAsync(CallTestBed bed, CallClient bob, bool verify = false)
     {

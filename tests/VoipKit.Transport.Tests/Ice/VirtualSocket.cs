@@ -5,7 +5,7 @@ using VoipKit.Transport.Stun;
 namespace VoipKit.Transport.Tests.Ice;
 
 /// <summary>A socket of the <see cref="VirtualNetwork"/>. A datagram counts as pending until its reader asks for the next one.</summary>
-internal sealed class VirtualSocket : IDatagramTransport
+internal sealed class VirtualSocket : IDatagramTransport, IDisposable
 {
     private readonly VirtualNetwork _network;
     private readonly Channel<(byte[] Data, IPEndPoint From)> _inbound = Channel.CreateUnbounded<(byte[], IPEndPoint)>();
@@ -51,6 +51,18 @@ internal sealed class VirtualSocket : IDatagramTransport
             DrainPending();
             throw;
         }
+    }
+
+    /// <summary>Closes the socket: what arrives later is dropped, and nothing it held counts as pending any more.</summary>
+    public void Dispose()
+    {
+        _closed = true;
+        if (Interlocked.Exchange(ref _handedOut, 0) == 1)
+        {
+            _network.AddPending(-1);
+        }
+
+        DrainPending();
     }
 
     internal void Enqueue(byte[] data, IPEndPoint from)
