@@ -16,7 +16,7 @@ public sealed partial class CallClient
     private async ValueTask OnIncomingCallAsync(SipIncomingCall sip, CancellationToken cancellationToken)
     {
         CallContext context = _context!;
-        string caller = sip.From?.Uri is { User: { } user } from ? $"{user}@{from.Host}" : "anonymous";
+        string caller = sip.From?.Uri is { User: not null } from ? AddressOf(from) : "anonymous";
         if (sip.Offer is not { } body || !E2eCallBody.TryParse(body, out ReadOnlyMemory<byte> sdp, out var keys))
         {
             Refuse(sip, caller, 488, "no SDP offer in the INVITE");

@@ -68,7 +68,7 @@ public sealed partial class CallClient : IAsyncDisposable
         _logger = _loggers.CreateLogger<CallClient>();
         _time = timeProvider ?? TimeProvider.System;
         _aor = SipUri.Parse(options.AddressOfRecord);
-        AddressOfRecord = $"{_aor.User}@{_aor.Host}";
+        AddressOfRecord = AddressOf(_aor);
         _store = OpenStore(options.SignalStorePath);
         _keys = new EndToEndKeys(_store, directory, AddressOfRecord, options.DeviceId, _time, _loggers.CreateLogger<EndToEndKeys>());
         _incoming = Channel.CreateBounded<IncomingCall>(new BoundedChannelOptions(options.IncomingCallQueueLength)
@@ -263,14 +263,18 @@ public sealed partial class CallClient : IAsyncDisposable
             : FileSignalProtocolStore.Create(path, KeyHelper.GenerateIdentityKeyPair(), KeyHelper.GenerateRegistrationId());
     }
 
+    // An account as user@host, with the port when the URI has one (a server on a port other than 5060 is another domain).
+    private static string AddressOf(SipUri uri) => uri.Port is { } port ? $"{uri.User}@{uri.Host}:{port}" : $"{uri.User}@{uri.Host}";
+
     private string NormalizeTarget(string target)
     {
         if (SipUri.TryParse(target, out SipUri? uri) && uri.User is not null)
         {
-            return $"{uri.User}@{uri.Host}";
+            return AddressOf(uri);
         }
 
-        return target.Contains('@', StringComparison.Ordinal) ? target : $"{target}@{_aor.Host}";
+        string domain = AddressOfRecord[(AddressOfRecord.IndexOf('@', StringComparison.Ordinal) + 1)..];
+        return target.Contains('@', StringComparison.Ordinal) ? target : $"{target}@{domain}";
     }
 
     private SipUserAgentOptions AgentOptions()
