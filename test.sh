@@ -12,10 +12,10 @@ packages=(
   espeak-ng      # VoipKit.Audio: spoken test sentences
   libopus0       # VoipKit.Media: Concentus uses the native codec when present (OpusCodecTests require it)
   libopus-dev    # VoipKit.Media: the unversioned libopus.so name that Concentus loads
-  baresip-core   # VoipKit.Signaling.Tests: real-peer checks of SDP answers (Sdp/BaresipInteropTests)
+  baresip-core   # VoipKit.Signaling.Tests: real-peer checks of SDP answers (Sdp/BaresipInteropTests); VoipKit.Interop.Tests: Phones/BaresipPhone (CallClient <-> baresip audio)
   # VoipKit.Signaling.Interop.Tests: Kamailio 5.6 as registrar/record-routing proxy (KamailioServer);
   # the package itself holds db_text.so, auth.so and auth_db.so used for digest authentication.
-  kamailio
+  kamailio       # also VoipKit.Interop.Tests: Proxy/CallClientKamailioTests
   sip-tester     # VoipKit.Signaling.Interop.Tests: SIPp 3.6 runs our Sipp/*.xml scenarios (SippRunner); VoipKit.Server.Tests: Sip/SipServerSippTests
   # VoipKit.Crypto.Tests: Native/signal-harness.c (libsignal-protocol-c peer, OpenSSL crypto
   # provider), compiled by the tests with cc + pkg-config. GPLv3 library, test harness only.
@@ -24,7 +24,7 @@ packages=(
   libssl-dev     # VoipKit.Crypto: native harnesses link -lcrypto; SRTP's HMAC-SHA1 calls libcrypto
   pkg-config     # VoipKit.Crypto: NativeHarness finds the libraries' flags
   gcc            # VoipKit.Crypto: NativeHarness compiles the C harnesses during the test run
-  coturn         # VoipKit.Transport.Tests: coturn's turnserver answers our STUN Binding and authenticated Allocate (Interop/CoturnServer)
+  coturn         # VoipKit.Transport.Tests: coturn's turnserver answers our STUN Binding and authenticated Allocate (Interop/CoturnServer); VoipKit.Interop.Tests: Relay/CallClientCoturnTests
 )
 
 missing=()
