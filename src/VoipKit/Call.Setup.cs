@@ -292,7 +292,8 @@ public sealed partial class Call
     {
         CallMediaPath path = _path!;
         path.StateChanged += OnPathStateChanged;
-        await path.StartAsync(audio).ConfigureAwait(false);
+        // An end-to-end call is between VoipKit devices, which always do ICE; only standard phones (hop by hop) may do without.
+        await path.StartAsync(audio, allowWithoutIce: audio.Security != SdpSecurity.EndToEnd).ConfigureAwait(false);
         await path.WaitConnectedAsync(_ctx.Options.ConnectTimeout, _ctx.Time, ct).ConfigureAwait(false);
         ApplyDirection(audio);
         await media.StartAsync(ct).ConfigureAwait(false);

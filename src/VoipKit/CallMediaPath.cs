@@ -107,7 +107,12 @@ internal sealed partial class CallMediaPath : IMediaTransport, IAsyncDisposable
     }
 
     /// <summary>Starts checks with what the peer signalled, or for a peer without ICE sends to its SDP address.</summary>
-    public async Task StartAsync(NegotiatedAudio remote)
+    /// <param name="remote">The negotiated audio.</param>
+    /// <param name="allowWithoutIce">
+    /// Whether a peer without ICE may get media at its SDP address. Only standard phones need that; VoipKit peers always
+    /// do ICE, and without consent checks (RFC 7675) the remote party could aim our media stream at anyone.
+    /// </param>
+    public async Task StartAsync(NegotiatedAudio remote, bool allowWithoutIce)
     {
         if (remote.RemoteIceUfrag is { } ufrag && remote.RemoteIcePwd is { } pwd)
         {
@@ -115,6 +120,11 @@ internal sealed partial class CallMediaPath : IMediaTransport, IAsyncDisposable
             AddRemoteCandidates(remote);
             _agent.Start();
             return;
+        }
+
+        if (!allowWithoutIce)
+        {
+            throw new CallException(new CallEnd(CallEndReason.SecurityRefused, 488, "the peer's answer has no ICE: media goes only to addresses that consent to it"));
         }
 
         if (_policy == IceTransportPolicy.Relay || _sockets.Count == 0)

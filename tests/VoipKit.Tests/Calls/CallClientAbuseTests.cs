@@ -100,6 +100,46 @@ public sealed class CallClientAbuseTests
         await caller.HangUpAsync();
     }
 
+    [Fact]
+    public async Task Remote_party_answering_without_ICE_cannot_aim_the_callers_media_at_another_host()
+    {
+        // Mallory is a genuine end-to-end peer (she has keys and opens the call secret) whose answer has no ICE and
+        // names a victim's address as her media address: without consent checks the caller would stream at the victim.
+        using var victim = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        int victimPort = ((IPEndPoint)victim.Client.LocalEndPoint!).Port;
+        var directory = new InMemoryPreKeyDirectory();
+        await using SipUserAgent mallory = await StrangerAsync("mallory");
+        string malloryAor = $"mallory@127.0.0.1:{mallory.LocalEndPoint.Port}";
+        var malloryStore = new InMemorySignalProtocolStore(KeyHelper.GenerateIdentityKeyPair(), KeyHelper.GenerateRegistrationId());
+        using var malloryKeys = new EndToEndKeys(malloryStore, directory, malloryAor, 1, TimeProvider.System, NullLogger.Instance);
+        await malloryKeys.PublishAsync(5, Timeout());
+        mallory.IncomingCall = async (call, ct) =>
+        {
+            Assert.True(E2eCallBody.TryParse(call.Offer!, out ReadOnlyMemory<byte> sdp, out var keys));
+            EndToEndKeys.OpenedOffer opened = await malloryKeys.OpenAsync("alice@127.0.0.1", keys, sdp, ct);
+            opened.Secret.Dispose();
+            SdpNegotiationResult answer = SdpNegotiator.Answer(SessionDescription.Parse(sdp.Span), new SdpLocalOptions
+            {
+                Address = "127.0.0.1",
+                AudioPort = victimPort,
+                Codecs = [SdpCodec.Opus],
+                EndToEnd = true,
+                Requirement = MediaSecurityRequirement.RequireEndToEnd,
+                SdesSuites = [],
+            });
+            await call.AcceptAsync(new SipBody(SipBody.SdpContentType, answer.Answer!.ToUtf8Bytes()), ct);
+        };
+        await using var alice = new CallClient(new CallClientOptions { AddressOfRecord = "sip:alice@127.0.0.1", LocalAddress = "127.0.0.1", Register = false }, directory);
+        await alice.StartAsync(Timeout());
+
+        Call call = alice.CreateCall($"sip:{malloryAor}", new Audio.ToneSource(440), new RecordingSink());
+        CallException e = await Assert.ThrowsAsync<CallException>(() => call.ConnectAsync(Timeout()));
+        Assert.Equal(CallEndReason.SecurityRefused, e.Reason);
+        Assert.Contains("no ICE", e.Message, StringComparison.Ordinal);
+        using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await victim.ReceiveAsync(quiet.Token));
+    }
+
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
 
     private static SipUri Direct(CallClient client) => SipUri.Parse($"sip:bob@127.0.0.1:{client.SipEndPoint!.Port}");
