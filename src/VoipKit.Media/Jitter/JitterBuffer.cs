@@ -10,7 +10,9 @@ namespace VoipKit.Media.Jitter;
 /// slowly), rebuilds a lost frame from the next packet's in-band FEC when it can and
 /// conceals it otherwise, and removes or inserts a pitch period (or a piece of silence) to
 /// keep its delay on target, which also absorbs clock drift. New SSRCs and confirmed
-/// sequence or timestamp jumps restart it. Nothing is allocated per packet.
+/// sequence or timestamp jumps restart it. Sequence numbers the sender spent on something else
+/// than audio (RFC 4733 telephone-events, <see cref="InsertNonAudio"/>) are neither lost nor
+/// concealed: that media time plays as silence. Nothing is allocated per packet.
 /// </summary>
 /// <remarks>
 /// Call <see cref="Insert"/> as packets arrive and <see cref="Pull"/> every 20 ms (both with
@@ -45,6 +47,7 @@ public sealed class JitterBuffer : IDisposable
     private int _lastFrameSamples = Frame;
     private int _concealRun;
     private bool _inConcealment;
+    private bool _nonAudio;         // playout passed a non-audio packet (telephone-event) and no audio since
     private long _jumpCandidate = long.MinValue;
     private long _jumpCount;
     private long _tsReference;      // unwrapped timestamps: last seen extended value
@@ -106,6 +109,36 @@ public sealed class JitterBuffer : IDisposable
             return JitterBufferInsertResult.Malformed;
         }
 
+        return InsertCore(sequence, timestamp, ssrc, payload, samples, arrival, nonAudio: false);
+    }
+
+    /// <summary>
+    /// Offers a packet of the stream that carries no audio: an RFC 4733 telephone-event, which
+    /// uses the audio stream's SSRC and sequence numbers. Its sequence number is then neither a
+    /// lost packet nor audio to conceal: while the sender is on events (from the first of them to
+    /// the next audio packet), playout goes on in silence at the sender's media clock, counted in
+    /// <see cref="JitterBufferStatistics.NonAudioSilenceSamples"/>, and a packet lost meanwhile
+    /// counts as lost but is not concealed. It does not count towards the delay estimate (an
+    /// event's timestamp is its start, not the time it was sent).
+    /// </summary>
+    /// <param name="sequence">RTP sequence number.</param>
+    /// <param name="timestamp">RTP timestamp (48 kHz; a telephone-event's is the start of the event).</param>
+    /// <param name="ssrc">RTP SSRC.</param>
+    /// <param name="samples">
+    /// The media time it accounts for from <paramref name="timestamp"/>, in samples: a
+    /// telephone-event's duration so far (its sender's media clock when it was sent), which keeps
+    /// the buffer's level right while the sender is on events. 0 when unknown.
+    /// </param>
+    /// <param name="arrival">When it arrived, on the clock <see cref="Pull"/> uses.</param>
+    /// <returns>What happened to it, as for <see cref="Insert"/>.</returns>
+    public JitterBufferInsertResult InsertNonAudio(ushort sequence, uint timestamp, uint ssrc, int samples, TimeSpan arrival)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return InsertCore(sequence, timestamp, ssrc, default, Math.Clamp(samples, 0, MaxDtxFillSamples), arrival, nonAudio: true);
+    }
+
+    private JitterBufferInsertResult InsertCore(ushort sequence, uint timestamp, uint ssrc, ReadOnlySpan<byte> payload, int samples, TimeSpan arrival, bool nonAudio)
+    {
         bool resynced = false;
         if (_ssrc != ssrc)
         {
@@ -178,10 +211,18 @@ public sealed class JitterBuffer : IDisposable
             return JitterBufferInsertResult.TooFarAhead;
         }
 
-        slot.Store(ext, extTs, payload, samples, arrival);
         _highestSeq = Math.Max(_highestSeq, ext);
         _c.Received++;
-        _estimator.Add(arrival, (extTs - _firstTimestamp) / (double)AudioFormat.SampleRate);
+        if (nonAudio)
+        {
+            slot.StoreNonAudio(ext, extTs, samples, arrival);
+        }
+        else
+        {
+            slot.Store(ext, extTs, payload, samples, arrival);
+            _estimator.Add(arrival, (extTs - _firstTimestamp) / (double)AudioFormat.SampleRate);
+        }
+
         return resynced ? JitterBufferInsertResult.Resynchronized : JitterBufferInsertResult.Accepted;
     }
 
@@ -292,6 +333,7 @@ public sealed class JitterBuffer : IDisposable
             StartPlayout();
         }
 
+        SkipNonAudio();
         JitterBufferSlot slot = _slots[_nextSeq % _slots.Length];
         if (slot.Occupied && slot.Sequence == _nextSeq)
         {
@@ -343,10 +385,27 @@ public sealed class JitterBuffer : IDisposable
 
     private PlayoutKind ProduceMore(int target)
     {
+        SkipNonAudio();
         JitterBufferSlot slot = _slots[_nextSeq % _slots.Length];
         if (slot.Occupied && slot.Sequence == _nextSeq)
         {
             long gap = slot.Timestamp - _nextTimestamp;
+            if (_nonAudio && gap != 0)
+            {
+                if (gap > 0 && gap <= MaxDtxFillSamples)
+                {
+                    // The audio after telephone-events: the time the sender spent on them is silence.
+                    return PlaySilence((int)Math.Min(gap, Frame));
+                }
+
+                if (gap > 0)
+                {
+                    _c.Resyncs++; // a jump, as below; a packet behind the silence played is simply followed
+                }
+
+                return DecodeSlot(slot);
+            }
+
             if (gap > 0 && gap <= MaxDtxFillSamples && _inConcealment == false && _syncCount == 0 && gap % 120 == 0)
             {
                 // Sequence numbers are contiguous but time moved on: the sender was in DTX.
@@ -382,13 +441,22 @@ public sealed class JitterBuffer : IDisposable
                 return DecodeSlot(resumed);
             }
 
+            if (_nonAudio || NextStoredIsNonAudioFrom(_nextTimestamp))
+            {
+                // Lost while the sender was on telephone-events (or the first of them): a lost
+                // packet, but no audio to conceal; the time is played by the silence around it.
+                _c.Lost++;
+                _nextSeq++;
+                return PlayoutKind.Silence;
+            }
+
             // The packet to play is missing but later ones are here: it is lost.
             _c.Lost++;
             JitterBufferSlot next = _slots[(_nextSeq + 1) % _slots.Length];
             int lostSamples = _lastFrameSamples;
             _nextSeq++;
             _nextTimestamp += lostSamples;
-            if (next.Occupied && next.Sequence == _nextSeq &&
+            if (next.Occupied && next.Sequence == _nextSeq && !next.NonAudio &&
                 _decoder.TryDecodeFec(next.Payload.AsSpan(0, next.Length), _scratch, lostSamples, out int fecSamples) == OpusDecodeResult.Ok)
             {
                 Append(_scratch.AsSpan(0, fecSamples), next.ArrivalTicks);
@@ -401,9 +469,59 @@ public sealed class JitterBuffer : IDisposable
             return PlayoutKind.Concealed;
         }
 
+        if (_nonAudio)
+        {
+            // The sender is on telephone-events and sends no audio: its media clock runs on in silence.
+            return PlaySilence(Frame);
+        }
+
         // Nothing stored: the network is late. Conceal (not yet declaring the packet lost).
         Conceal(Frame);
         return PlayoutKind.Concealed;
+    }
+
+    // Moves playout past the non-audio packets (telephone-events) at its position: from the first
+    // until the next audio packet, the sender's media time plays as silence.
+    private void SkipNonAudio()
+    {
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            JitterBufferSlot slot = _slots[_nextSeq % _slots.Length];
+            if (!slot.Occupied || slot.Sequence != _nextSeq || !slot.NonAudio)
+            {
+                return;
+            }
+
+            slot.Occupied = false;
+            _nextSeq++;
+            _nonAudio = true;
+        }
+    }
+
+    // Whether the next packet stored after the missing one(s) is a telephone-event that began no later than
+    // the playout position: then the missing ones were events too (audio there would have pushed its start on).
+    private bool NextStoredIsNonAudioFrom(long timestamp)
+    {
+        for (long seq = _nextSeq + 1; seq <= _highestSeq && seq < _nextSeq + _slots.Length; seq++)
+        {
+            JitterBufferSlot slot = _slots[seq % _slots.Length];
+            if (slot.Occupied && slot.Sequence == seq)
+            {
+                return slot.NonAudio && slot.Timestamp <= timestamp;
+            }
+        }
+
+        return false;
+    }
+
+    private PlayoutKind PlaySilence(int samples)
+    {
+        _scratch.AsSpan(0, samples).Clear();
+        Append(_scratch.AsSpan(0, samples), -1);
+        _nextTimestamp += samples;
+        _c.NonAudioSilence += samples;
+        EndConcealment();
+        return PlayoutKind.Silence;
     }
 
     // After an outage longer than the maximum delay (a path that died and came back), the packets missing before the
@@ -455,6 +573,7 @@ public sealed class JitterBuffer : IDisposable
         _nextTimestamp = slot.Timestamp + n;
         Append(_scratch.AsSpan(0, n), slot.ArrivalTicks);
         EndConcealment();
+        _nonAudio = false;
         return PlayoutKind.Normal;
     }
 
@@ -627,6 +746,7 @@ public sealed class JitterBuffer : IDisposable
         _jumpCandidate = long.MinValue;
         _jumpCount = 0;
         _inConcealment = false;
+        _nonAudio = false;
         _estimator.Reset(_options.InitialDelay);
     }
 }

@@ -4,7 +4,7 @@ namespace VoipKit.Media.Jitter;
 internal struct JitterBufferCounters
 {
     public long Received, Lost, Discarded, Late, Duplicates, Malformed, Emitted, Played, Concealed, SilentConcealed,
-        ConcealmentEvents, Inserted, Removed, Fec, ComfortNoise, Resyncs, Interruptions;
+        ConcealmentEvents, Inserted, Removed, Fec, ComfortNoise, NonAudioSilence, Resyncs, Interruptions;
 
     public TimeSpan DelaySum, TargetSum;
 
@@ -28,6 +28,7 @@ internal struct JitterBufferCounters
         RemovedSamplesForAcceleration = Removed,
         FecPacketsReceived = Fec,
         ComfortNoiseSamples = ComfortNoise,
+        NonAudioSilenceSamples = NonAudioSilence,
         Resynchronizations = Resyncs,
         InterruptionCount = Interruptions,
     };

@@ -6,10 +6,10 @@ namespace VoipKit.Media.Jitter;
 /// </summary>
 public readonly record struct JitterBufferStatistics
 {
-    /// <summary>Packets accepted into the buffer.</summary>
+    /// <summary>Packets accepted into the buffer (audio, and the non-audio ones given to <see cref="JitterBuffer.InsertNonAudio"/>).</summary>
     public long PacketsReceived { get; init; }
 
-    /// <summary>Packets declared lost at playout (neither received in time nor ever).</summary>
+    /// <summary>Packets declared lost at playout (neither received in time nor ever), of either kind: a gap in the sequence numbers.</summary>
     public long PacketsLost { get; init; }
 
     /// <summary>Packets dropped: late, duplicate, too far ahead or malformed.</summary>
@@ -59,6 +59,13 @@ public readonly record struct JitterBufferStatistics
 
     /// <summary>Samples of comfort noise played during the sender's DTX.</summary>
     public long ComfortNoiseSamples { get; init; }
+
+    /// <summary>
+    /// Samples of silence played for media time the sender spent on non-audio packets (RFC 4733
+    /// telephone-events, see <see cref="JitterBuffer.InsertNonAudio"/>) instead of audio: neither
+    /// concealment nor time-stretching.
+    /// </summary>
+    public long NonAudioSilenceSamples { get; init; }
 
     /// <summary>Times the buffer restarted for a new SSRC or a sequence or timestamp jump.</summary>
     public long Resynchronizations { get; init; }

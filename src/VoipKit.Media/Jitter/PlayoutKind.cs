@@ -23,4 +23,7 @@ public enum PlayoutKind
 
     /// <summary>The sender is in discontinuous transmission (silence): comfort noise.</summary>
     ComfortNoise,
+
+    /// <summary>The sender sent no audio for this time (it was sending telephone-events): silence, not concealment.</summary>
+    Silence,
 }

@@ -249,6 +249,42 @@ public class JitterBufferTests
     }
 
     [Fact]
+    public void Sequence_numbers_given_as_non_audio_are_neither_lost_nor_concealed_and_their_media_time_plays_as_silence()
+    {
+        // Packets 0-49 audio; 50-56 a telephone-event (7 packets, one per 20 ms, stamped with its
+        // start, duration so far) of which 55 (an end retransmission) is lost; 57 on audio again, 7 frames later.
+        using var jb = new JitterBuffer();
+        byte[][] p = Speech60.Value;
+        short[] frame = new short[960];
+        var kinds = new List<PlayoutKind>();
+        for (int i = 0; i < 120; i++)
+        {
+            TimeSpan at = TimeSpan.FromMilliseconds(i * 20);
+            if (i is >= 50 and < 57)
+            {
+                if (i != 55)
+                {
+                    jb.InsertNonAudio((ushort)i, 50 * 960, Ssrc, Math.Min(i - 49, 5) * 960, at);
+                }
+            }
+            else
+            {
+                jb.Insert((ushort)i, (uint)(i * 960), Ssrc, p[i], at);
+            }
+
+            kinds.Add(jb.Pull(frame, at + TimeSpan.FromMilliseconds(7)));
+        }
+
+        JitterBufferStatistics s = jb.Statistics;
+        Assert.Equal(1, s.PacketsLost); // the one really lost
+        Assert.Equal(0, s.ConcealedSamples);
+        Assert.Equal(0, s.InsertedSamplesForDeceleration + s.RemovedSamplesForAcceleration);
+        Assert.Equal(7 * 960, s.NonAudioSilenceSamples);
+        Assert.Equal(7, kinds.Count(k => k == PlayoutKind.Silence));
+        Assert.DoesNotContain(PlayoutKind.Concealed, kinds);
+    }
+
+    [Fact]
     public void Corrupt_payloads_that_pass_framing_are_concealed_and_playout_continues()
     {
         byte[][] p = (byte[][])Speech60.Value[..300].Clone();
