@@ -230,7 +230,15 @@ public sealed partial class MediaSession : IAsyncDisposable
             _headerBytesReceived += rtpLength - rtp.Payload.Length;
             if (telephoneEvent)
             {
-                // RFC 4733 events never go into the jitter buffer; a digit is raised below, outside the lock.
+                // An RFC 4733 event takes a sequence number of the audio stream: the jitter buffer
+                // learns it carried no audio (not lost, not to conceal: the sender's time on events
+                // plays as silence). A digit is raised below, outside the lock.
+                if (_receiving)
+                {
+                    int duration = TelephoneEvent.TryRead(rtp.Payload, out TelephoneEvent e) ? e.Duration : 0;
+                    _jitter.InsertNonAudio(rtp.SequenceNumber, rtp.Timestamp, rtp.Ssrc, duration, now);
+                }
+
                 raise = OnTelephoneEvent(rtp, now);
             }
             else if (_receiving)

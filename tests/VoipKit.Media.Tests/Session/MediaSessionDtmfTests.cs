@@ -98,6 +98,129 @@ public class MediaSessionDtmfTests
     }
 
     [Fact]
+    public async Task Digits_1234_hash_count_no_packet_lost_conceal_nothing_and_their_time_plays_as_silence_at_the_receiver()
+    {
+        // The events use sequence numbers of the audio stream: B's jitter buffer must know them as
+        // not audio rather than see missing audio packets, conceal them and speed up afterwards.
+        await using SessionPair call = Pair();
+        await call.StartAsync();
+        call.Run(TimeSpan.FromSeconds(1));
+        MediaSessionStatistics before = call.B.GetStatistics();
+        int heardBefore = call.SinkB.Count;
+        Task sent = call.A.SendDtmfAsync("1234#");
+        call.Run(TimeSpan.FromSeconds(2));
+        MediaSessionStatistics after = call.B.GetStatistics();
+
+        Assert.True(sent.IsCompletedSuccessfully);
+        Assert.Equal("1234#", call.DigitStringAtB);
+        Assert.Equal(35, call.FromA.Events.Count()); // 5 digits of 7 packets
+        Assert.Equal(0, after.Playout.PacketsLost);
+        Assert.Equal(0, after.InboundRtp!.PacketsLost);
+        // A clean network: the events cost no concealment and no time-stretching at all.
+        Assert.Equal(before.Playout.ConcealedSamples, after.Playout.ConcealedSamples);
+        Assert.Equal(before.Playout.ConcealmentEvents, after.Playout.ConcealmentEvents);
+        Assert.Equal(before.Playout.RemovedSamplesForAcceleration, after.Playout.RemovedSamplesForAcceleration);
+        Assert.Equal(before.Playout.InsertedSamplesForDeceleration, after.Playout.InsertedSamplesForDeceleration);
+        // The 7 frames (140 ms) A spent on each event play as silence at B, and nothing else is silent.
+        Assert.Equal(5 * 7 * 960, after.Playout.NonAudioSilenceSamples - before.Playout.NonAudioSilenceSamples);
+        Assert.Equal(5 * 7 * 960, SilentSamples(call.SinkB.Samples[heardBefore..]));
+        // The tone is back after the last digit.
+        Assert.InRange(Heard.Frequency(call.SinkB.Samples[^24_000..]), 435, 445);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task With_5_percent_loss_during_digits_only_the_packets_the_network_dropped_count_as_lost_and_only_dropped_audio_is_concealed(int seed)
+    {
+        await using SessionPair call = Pair();
+        await call.StartAsync();
+        call.Run(TimeSpan.FromSeconds(1));
+        MediaSessionStatistics before = call.B.GetStatistics();
+        var random = new Random(seed);
+        int droppedAudio = 0, droppedEvents = 0;
+        call.FromA.Drop = p =>
+        {
+            if (p.IsRtcp || random.NextDouble() >= 0.05)
+            {
+                return false;
+            }
+
+            _ = p.Event is null ? droppedAudio++ : droppedEvents++;
+            return true;
+        };
+        _ = call.A.SendDtmfAsync("1234#");
+        call.Run(TimeSpan.FromMilliseconds(1500));
+        call.FromA.Drop = null; // the last second without loss: every drop is behind the playout by then
+        call.Run(TimeSpan.FromSeconds(1));
+        MediaSessionStatistics after = call.B.GetStatistics();
+
+        Assert.True(droppedAudio > 0 && droppedEvents > 0, $"the network dropped {droppedAudio} audio and {droppedEvents} event packets");
+        Assert.Equal(droppedAudio + droppedEvents, after.Playout.PacketsLost - before.Playout.PacketsLost);
+        Assert.Equal(droppedAudio + droppedEvents, after.InboundRtp!.PacketsLost - before.InboundRtp!.PacketsLost);
+        // Each dropped audio packet is at most one 20 ms frame concealed (or rebuilt from FEC); events none.
+        Assert.InRange(after.Playout.ConcealedSamples - before.Playout.ConcealedSamples, 0, droppedAudio * 960);
+    }
+
+    [Theory]
+    [InlineData("the first packet of each event")]
+    [InlineData("the last end packet of each event")]
+    [InlineData("the audio packet before each event")]
+    [InlineData("the audio packet after each event")]
+    public async Task A_packet_dropped_at_or_inside_each_digit_counts_once_as_lost_and_only_dropped_audio_is_concealed(string which)
+    {
+        // The digits are sent at 1 s: A's audio packet of that tick goes out, then each event takes
+        // 7 ticks and one audio packet follows it, so events begin every 160 ms from 1.02 s.
+        TimeSpan sendAt = TimeSpan.FromSeconds(1);
+        await using SessionPair call = Pair();
+        int droppedAudio = 0, dropped = 0;
+        call.FromA.Drop = p =>
+        {
+            if (p.IsRtcp || p.At < sendAt)
+            {
+                return false;
+            }
+
+            List<TappedPacket> rtp = [.. call.FromA.Rtp]; // p is recorded already: rtp[^2] came before it
+            bool drop = which switch
+            {
+                "the first packet of each event" => p.Event is not null && p.Marker,
+                "the last end packet of each event" => p.Event is { End: true } && rtp.Count(q => q.Timestamp == p.Timestamp && q.Event is { End: true }) == 3,
+                "the audio packet before each event" => p.Event is null && (p.At - sendAt).TotalMilliseconds % 160 == 0 && p.At - sendAt <= TimeSpan.FromMilliseconds(640),
+                _ => p.Event is null && rtp[^2].Event is not null,
+            };
+            dropped += drop ? 1 : 0;
+            droppedAudio += drop && p.Event is null ? 1 : 0;
+            return drop;
+        };
+        await call.StartAsync();
+        call.Run(sendAt);
+        MediaSessionStatistics before = call.B.GetStatistics();
+        _ = call.A.SendDtmfAsync("1234#");
+        call.Run(TimeSpan.FromSeconds(2));
+        MediaSessionStatistics after = call.B.GetStatistics();
+
+        Assert.Equal(5, dropped);
+        Assert.Equal(5, after.Playout.PacketsLost - before.Playout.PacketsLost);
+        Assert.InRange(after.Playout.ConcealedSamples - before.Playout.ConcealedSamples, 0, droppedAudio * 960);
+        Assert.Equal("1234#", call.DigitStringAtB);
+    }
+
+    // Samples in runs of 1 ms or more of digital silence (a tone crosses zero now and then, never for 48 samples).
+    private static int SilentSamples(ReadOnlySpan<short> samples)
+    {
+        int silent = 0, run = 0;
+        foreach (short s in samples)
+        {
+            run = s == 0 ? run + 1 : 0;
+            silent += run == 48 ? 48 : run > 48 ? 1 : 0;
+        }
+
+        return silent;
+    }
+
+    [Fact]
     public async Task An_event_whose_end_packets_are_all_lost_is_reported_once_with_its_last_update_when_the_next_begins()
     {
         await using SessionPair call = Pair();
