@@ -12,7 +12,7 @@ packages=(
   espeak-ng      # VoipKit.Audio: spoken test sentences
   libopus0       # VoipKit.Media: Concentus uses the native codec when present (OpusCodecTests require it)
   libopus-dev    # VoipKit.Media: the unversioned libopus.so name that Concentus loads
-  baresip-core   # VoipKit.Signaling.Tests: real-peer checks of SDP answers (Sdp/BaresipInteropTests); VoipKit.Interop.Tests: Phones/BaresipPhone (CallClient <-> baresip audio)
+  baresip-core   # VoipKit.Signaling.Tests: real-peer checks of SDP answers (Sdp/BaresipInteropTests); VoipKit.Interop.Tests: Baresip/BaresipPhone (CallClient <-> baresip audio; aufile, sndfile, ctrl_tcp modules)
   # VoipKit.Signaling.Interop.Tests: Kamailio 5.6 as registrar/record-routing proxy (KamailioServer);
   # the package itself holds db_text.so, auth.so and auth_db.so used for digest authentication.
   kamailio       # also VoipKit.Interop.Tests: Proxy/CallClientKamailioTests
