@@ -50,7 +50,17 @@ public sealed partial class Call
                 throw new CallException(CallFailures.FromStatus(response.StatusCode, response.ReasonPhrase));
             }
 
-            SdpNegotiationResult result = SdpNegotiator.ProcessAnswer(offer, SessionDescription.Parse(response.Body.Span), local);
+            SessionDescription answer;
+            try
+            {
+                answer = SessionDescription.Parse(response.Body.Span);
+            }
+            catch (SdpParseException e)
+            {
+                throw new CallException(new CallEnd(CallEndReason.Failed, response.StatusCode, "the peer's answer to the re-offer is malformed: " + e.Message), e);
+            }
+
+            SdpNegotiationResult result = SdpNegotiator.ProcessAnswer(offer, answer, local);
             if (!result.IsAccepted || result.Audio is not { } audio)
             {
                 throw new CallException(new CallEnd(CallEndReason.Incompatible, 488, result.Detail));

@@ -94,6 +94,11 @@ public sealed partial class Call
             await EndAsync(new CallEnd(CallEndReason.LocalHangUp, null, "cancelled by the app while connecting"), sendBye: true).ConfigureAwait(false);
             throw;
         }
+        catch (OperationCanceledException e)
+        {
+            // Hung up, disposed or the client stopped while connecting: the call already ended, say how.
+            throw new CallException(await _ended.Task.ConfigureAwait(false), e);
+        }
         catch (CallException e)
         {
             await EndAsync(e.End, sendBye: true).ConfigureAwait(false);
@@ -296,7 +301,16 @@ public sealed partial class Call
         await path.StartAsync(audio, allowWithoutIce: audio.Security != SdpSecurity.EndToEnd).ConfigureAwait(false);
         await path.WaitConnectedAsync(_ctx.Options.ConnectTimeout, _ctx.Time, ct).ConfigureAwait(false);
         ApplyDirection(audio);
-        await media.StartAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await media.StartAsync(ct).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The app's source or sink failed: wrapped and rethrown, the call ends (not swallowed).
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            throw new CallException(new CallEnd(CallEndReason.Failed, null, "the audio source or sink failed to start: " + e.Message), e);
+        }
         Interlocked.Exchange(ref _activeSince, _ctx.Time.GetTimestamp());
         MoveTo(CallState.Active);
         StartWatchdog();

@@ -44,6 +44,7 @@ public sealed partial class Call : IAsyncDisposable
     private bool _localHold;
     private bool _remoteHold;
     private int _ending;
+    private long _endedAt;
 
     internal Call(CallContext context, CallDirection direction, string remoteParty, IAudioSource source, IAudioSink sink)
     {
@@ -141,7 +142,8 @@ public sealed partial class Call : IAsyncDisposable
     public CallStatistics GetStatistics()
     {
         long since = Interlocked.Read(ref _activeSince);
-        TimeSpan duration = since == 0 ? TimeSpan.Zero : _ctx.Time.GetElapsedTime(since);
+        long until = Interlocked.Read(ref _endedAt);
+        TimeSpan duration = since == 0 ? TimeSpan.Zero : until == 0 ? _ctx.Time.GetElapsedTime(since) : _ctx.Time.GetElapsedTime(since, until);
         return CallStatistics.From(_media?.GetStatistics(), _path?.Path, Security, duration, _path?.SendFailures ?? 0, _path?.RelayedBytes ?? 0);
     }
 
@@ -199,7 +201,9 @@ public sealed partial class Call : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The call is not active, or the peer does not take telephone events.</exception>
     public Task SendDtmfAsync(string digits, CancellationToken cancellationToken = default)
     {
-        MediaSession media = _media ?? throw new InvalidOperationException("DTMF needs an active call.");
+        MediaSession media = _media is { } m && !_ended.Task.IsCompleted && Volatile.Read(ref _ending) == 0
+            ? m
+            : throw new InvalidOperationException(_ended.Task.IsCompleted ? $"The call has ended ({_ended.Task.Result})." : "DTMF needs an active call.");
         return media.SendDtmfAsync(digits, cancellationToken);
     }
 
@@ -233,6 +237,7 @@ public sealed partial class Call : IAsyncDisposable
         }
 
         LogEnded(_logger, RemoteParty, end);
+        Interlocked.Exchange(ref _endedAt, _ctx.Time.GetTimestamp());
         try
         {
             StopWatchdog();

@@ -104,7 +104,8 @@ public sealed partial class CallClient
         catch (SipRegistrationException e)
         {
             SetRegistrationState(RegistrationState.Failed);
-            int? status = e.StatusCode == 0 ? null : e.StatusCode;
+            // No status, or the 408 our own transaction makes up on timeout: the registrar never answered.
+            int? status = e.StatusCode is 0 or 408 ? null : e.StatusCode;
             string what = status is 401 or 403 or 407 ? "the registrar refused the credentials" : status is null ? "the registrar did not answer" : "the registrar refused";
             throw new RegistrationException(status, $"{what} ({(status is { } s ? $"SIP {s}" : "no response")}) for {AddressOfRecord}", e);
         }

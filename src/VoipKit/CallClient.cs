@@ -181,6 +181,7 @@ public sealed partial class CallClient : IAsyncDisposable
     /// <param name="sink">Where the peer's audio goes (speaker, file); owned by the app.</param>
     /// <returns>The call, not yet connected.</returns>
     /// <exception cref="InvalidOperationException">The client is not started.</exception>
+    /// <exception cref="ArgumentException"><paramref name="target"/> is not a SIP address with a user.</exception>
     public Call CreateCall(string target, IAudioSource source, IAudioSink sink)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
@@ -188,7 +189,13 @@ public sealed partial class CallClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(sink);
         CallContext context = _context ?? throw new InvalidOperationException("Start the client before placing calls.");
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
-        var call = new Call(context, CallDirection.Outgoing, NormalizeTarget(target), source, sink);
+        string remote = NormalizeTarget(target);
+        if (!SipUri.TryParse("sip:" + remote, out SipUri? uri) || string.IsNullOrEmpty(uri.User) || remote.Count(c => c == '@') != 1)
+        {
+            throw new ArgumentException($"Not a callable address: '{target}' (expected sip:user@domain, user@domain or user).", nameof(target));
+        }
+
+        var call = new Call(context, CallDirection.Outgoing, remote, source, sink);
         Track(call);
         return call;
     }
@@ -214,25 +221,32 @@ public sealed partial class CallClient : IAsyncDisposable
             await call.EndAsync(new CallEnd(CallEndReason.ClientStopped, null, "the client stopped"), sendBye: true).ConfigureAwait(false);
         }
 
-        if (_registration is { } registration)
+        try
         {
-            registration.StateChanged -= OnRegistrationStateChanged;
-            try
+            if (_registration is { } registration)
             {
-                await registration.UnregisterAsync(cancellationToken).ConfigureAwait(false);
+                registration.StateChanged -= OnRegistrationStateChanged;
+                try
+                {
+                    await registration.UnregisterAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SipUserAgentException or OperationCanceledException)
+                {
+                    LogUnregisterFailed(_logger, e.Message); // the binding lapses at the registrar
+                }
+                finally
+                {
+                    await registration.DisposeAsync().ConfigureAwait(false);
+                    SetRegistrationState(RegistrationState.Unregistered);
+                }
             }
-            catch (SipUserAgentException e)
-            {
-                LogUnregisterFailed(_logger, e.Message); // the binding lapses at the registrar
-            }
-
-            await registration.DisposeAsync().ConfigureAwait(false);
-            SetRegistrationState(RegistrationState.Unregistered);
         }
-
-        if (_agent is { } agent)
+        finally
         {
-            await agent.DisposeAsync().ConfigureAwait(false);
+            if (_agent is { } agent)
+            {
+                await agent.DisposeAsync().ConfigureAwait(false); // the sockets go whatever happened above
+            }
         }
     }
 
@@ -271,6 +285,11 @@ public sealed partial class CallClient : IAsyncDisposable
         if (SipUri.TryParse(target, out SipUri? uri) && uri.User is not null)
         {
             return AddressOf(uri);
+        }
+
+        if (target.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || target.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Not a callable address: '{target}' (a SIP URI needs a user).", nameof(target));
         }
 
         string domain = AddressOfRecord[(AddressOfRecord.IndexOf('@', StringComparison.Ordinal) + 1)..];
