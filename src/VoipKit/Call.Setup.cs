@@ -45,25 +45,7 @@ public sealed partial class Call
             _local = _ctx.SdpOptions(_path, gathered, _sessionId, endToEnd: true);
             _localSdp = SdpNegotiator.CreateOffer(_local);
             byte[] offerBytes = _localSdp.ToUtf8Bytes();
-            sealedOffer = await _ctx.Keys.SealAsync(RemoteParty, offerBytes, ct).ConfigureAwait(false);
-            SipBody body;
-            if (sealedOffer is not null)
-            {
-                body = E2eCallBody.Build(offerBytes, [sealedOffer.Part]);
-            }
-            else if (_ctx.AllowsHopByHop)
-            {
-                _local = _local with { EndToEnd = false };
-                _localSdp = SdpNegotiator.CreateOffer(_local);
-                body = new SipBody(SipBody.SdpContentType, _localSdp.ToUtf8Bytes());
-            }
-            else
-            {
-                throw new CallException(new CallEnd(CallEndReason.SecurityRefused, null, $"{RemoteParty} has published no end-to-end keys (not a VoipKit device?) and the policy requires end-to-end encryption"));
-            }
-
-            // 2. INVITE; 180 means ringing. The token cancels with CANCEL until the answer.
-            SipCallResult result = await _ctx.Agent.InviteAsync(TargetUri(), body, OnProvisional, ct).ConfigureAwait(false);
+            (SipCallResult result, sealedOffer) = await SealAndInviteAsync(offerBytes, ct).ConfigureAwait(false);
             if (!result.Succeeded)
             {
                 CallEnd failure = CallFailures.FromStatus(result.StatusCode, result.ReasonPhrase);
@@ -113,6 +95,52 @@ public sealed partial class Call
         finally
         {
             sealedOffer?.Secret.Dispose();
+        }
+    }
+
+    // The call secret sealed to the offer, and the INVITE (180 means ringing; the token cancels with CANCEL until the
+    // answer). A 488 to a message of an existing session means the callee lost it (a reinstall): once, the session is
+    // dropped and a new one started from the directory, which asks the app if the callee's identity key changed.
+    private async Task<(SipCallResult Result, EndToEndKeys.SealedOffer? Sealed)> SealAndInviteAsync(byte[] offerBytes, CancellationToken ct)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            EndToEndKeys.SealedOffer? sealedOffer = await _ctx.Keys.SealAsync(RemoteParty, offerBytes, ct).ConfigureAwait(false);
+            SipBody body;
+            if (sealedOffer is not null)
+            {
+                body = E2eCallBody.Build(offerBytes, [sealedOffer.Part]);
+            }
+            else if (_ctx.AllowsHopByHop)
+            {
+                _local = _local! with { EndToEnd = false };
+                _localSdp = SdpNegotiator.CreateOffer(_local);
+                body = new SipBody(SipBody.SdpContentType, _localSdp.ToUtf8Bytes());
+            }
+            else
+            {
+                throw new CallException(new CallEnd(CallEndReason.SecurityRefused, null, $"{RemoteParty} has published no end-to-end keys (not a VoipKit device?) and the policy requires end-to-end encryption"));
+            }
+
+            SipCallResult result;
+            try
+            {
+                result = await _ctx.Agent.InviteAsync(TargetUri(), body, OnProvisional, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                sealedOffer?.Secret.Dispose();
+                throw;
+            }
+
+            if (result.StatusCode == 488 && attempt == 0 && sealedOffer is { FromExistingSession: true } stale)
+            {
+                stale.Secret.Dispose();
+                await _ctx.Keys.ForgetSessionAsync(stale.Remote, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            return (result, sealedOffer);
         }
     }
 

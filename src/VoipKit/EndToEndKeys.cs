@@ -89,7 +89,7 @@ internal sealed partial class EndToEndKeys : IDisposable
     public async Task<SealedOffer?> SealAsync(string remoteAor, ReadOnlyMemory<byte> offer, CancellationToken cancellationToken)
     {
         // v1: one device per account (the first in the directory); the format already names the device (docs/e2e-calls.md).
-        uint? device = await FindDeviceAsync(remoteAor, cancellationToken).ConfigureAwait(false);
+        (uint? device, bool existing) = await FindDeviceAsync(remoteAor, cancellationToken).ConfigureAwait(false);
         if (device is not uint deviceId)
         {
             return null;
@@ -101,7 +101,7 @@ internal sealed partial class EndToEndKeys : IDisposable
         {
             SealedCallSecret sealedSecret = CallKeyExchange.Seal(new SessionCipher(_store, address), offer.Span);
             SignalPublicKey remote = _store.GetIdentity(address) ?? throw new CallException(new CallEnd(CallEndReason.SecurityRefused, null, "no identity key for the callee"));
-            return new SealedOffer(sealedSecret.Secret, new E2eCallBody.SealedPart(deviceId, _deviceId, sealedSecret.Message), address, remote);
+            return new SealedOffer(sealedSecret.Secret, new E2eCallBody.SealedPart(deviceId, _deviceId, sealedSecret.Message), address, remote, existing);
         }
         finally
         {
@@ -168,7 +168,23 @@ internal sealed partial class EndToEndKeys : IDisposable
 
     private static CallException Refused(string detail) => new(new CallEnd(CallEndReason.SecurityRefused, 488, detail));
 
-    private async Task<uint?> FindDeviceAsync(string remoteAor, CancellationToken cancellationToken)
+    /// <summary>Drops the session with a device (it could not open our message: it reinstalled or lost its state), so the next call starts anew from the directory.</summary>
+    public async Task ForgetSessionAsync(SignalProtocolAddress address, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _store.DeleteSession(address);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        LogSessionForgotten(_logger, address.Name, address.DeviceId);
+    }
+
+    private async Task<(uint? Device, bool Existing)> FindDeviceAsync(string remoteAor, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -178,7 +194,7 @@ internal sealed partial class EndToEndKeys : IDisposable
             {
                 if (_store.ContainsSession(new SignalProtocolAddress(remoteAor, d)))
                 {
-                    return d;
+                    return (d, true);
                 }
             }
         }
@@ -190,7 +206,7 @@ internal sealed partial class EndToEndKeys : IDisposable
         IReadOnlyList<PreKeyBundle> bundles = await _directory.FetchAsync(remoteAor, cancellationToken).ConfigureAwait(false);
         if (bundles.Count == 0)
         {
-            return null;
+            return (null, false);
         }
 
         PreKeyBundle bundle = bundles[0];
@@ -201,7 +217,7 @@ internal sealed partial class EndToEndKeys : IDisposable
             try
             {
                 new SessionBuilder(_store, address).ProcessPreKeyBundle(bundle);
-                return bundle.DeviceId;
+                return (bundle.DeviceId, false);
             }
             catch (UntrustedIdentityException) when (attempt == 0)
             {
@@ -246,11 +262,14 @@ internal sealed partial class EndToEndKeys : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Published prekeys of {Account} device {Device}: {Count} one-time prekeys")]
     private static partial void LogPublished(ILogger logger, string account, uint device, int count);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the session with {Account} device {Device}: it could not open our call key")]
+    private static partial void LogSessionForgotten(ILogger logger, string account, uint device);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The identity key of {Account} device {Device} changed; accepted by the app: {Accepted}")]
     private static partial void LogIdentityChanged(ILogger logger, string account, uint device, bool accepted);
 
     /// <summary>A sealed call secret and what the caller needs to derive keys.</summary>
-    public sealed record SealedOffer(CallSecret Secret, E2eCallBody.SealedPart Part, SignalProtocolAddress Remote, SignalPublicKey RemoteIdentity);
+    public sealed record SealedOffer(CallSecret Secret, E2eCallBody.SealedPart Part, SignalProtocolAddress Remote, SignalPublicKey RemoteIdentity, bool FromExistingSession);
 
     /// <summary>An opened call secret and the caller's identity.</summary>
     public sealed record OpenedOffer(CallSecret Secret, SignalProtocolAddress Remote, SignalPublicKey RemoteIdentity);

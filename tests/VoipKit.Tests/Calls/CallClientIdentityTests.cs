@@ -90,6 +90,53 @@ public sealed class CallClientIdentityTests
         }
     }
 
+    [Fact]
+    public async Task Calling_a_callee_that_reinstalled_drops_the_stale_session_and_asks_IdentityKeyChanged_then_connects_when_accepted()
+    {
+        await using CallTestBed bed = await CallTestBed.StartAsync("alice", "bob");
+        CallClient alice = await bed.StartClientAsync("alice");
+        CallClient oldBob = await bed.StartClientAsync("bob");
+        (Call first, Call firstCallee) = await CallTestBed.ConnectAsync(alice, oldBob, new SilenceSource(), new RecordingSink(), new SilenceSource(), new RecordingSink());
+        string oldSafety = first.SafetyNumber!;
+        await first.HangUpAsync();
+        await firstCallee.Ended.WaitAsync(TimeSpan.FromSeconds(10));
+        await oldBob.StopAsync();
+        var changes = new List<IdentityKeyChange>();
+        alice.IdentityKeyChanged = (change, _) => { lock (changes) { changes.Add(change); } return ValueTask.FromResult(true); };
+
+        // Bob reinstalls: a new identity, and no memory of Alice's session.
+        CallClient newBob = await bed.StartClientAsync("bob");
+        var bobHears = new RecordingSink();
+        (Call second, Call secondCallee) = await CallTestBed.ConnectAsync(alice, newBob, new ToneSource(440), new RecordingSink(), new SilenceSource(), bobHears);
+        await bobHears.PlayMoreAsync(48_000);
+
+        IdentityKeyChange change = Assert.Single(changes);
+        Assert.Equal("bob@voipkit.test", change.RemoteParty);
+        Assert.NotEqual(oldSafety, second.SafetyNumber);
+        Assert.Equal(second.SafetyNumber, secondCallee.SafetyNumber);
+        Assert.InRange(AudioCheck.DominantFrequency(bobHears.Snapshot(), 0.5), 430, 450);
+        await second.HangUpAsync();
+    }
+
+    [Fact]
+    public async Task Calling_a_callee_that_reinstalled_is_refused_as_SecurityRefused_when_no_handler_accepts_the_new_key()
+    {
+        await using CallTestBed bed = await CallTestBed.StartAsync("alice", "bob");
+        CallClient alice = await bed.StartClientAsync("alice");
+        CallClient oldBob = await bed.StartClientAsync("bob");
+        (Call first, Call firstCallee) = await CallTestBed.ConnectAsync(alice, oldBob, new SilenceSource(), new RecordingSink(), new SilenceSource(), new RecordingSink());
+        await first.HangUpAsync();
+        await firstCallee.Ended.WaitAsync(TimeSpan.FromSeconds(10));
+        await oldBob.StopAsync();
+        CallClient newBob = await bed.StartClientAsync("bob");
+
+        Call call = alice.CreateCall("bob", new SilenceSource(), new RecordingSink());
+        CallException e = await Assert.ThrowsAsync<CallException>(() => call.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(CallEndReason.SecurityRefused, e.Reason);
+        Assert.Contains("identity key of bob@voipkit.test changed", e.Message, StringComparison.Ordinal);
+        Assert.False(newBob.IncomingCalls.TryRead(out _));
+    }
+
     // A first call from a first Alice, whose client then stops for good; returns Bob's safety number with her.
     private static async Task<string> CallOnceAsync(CallTestBed bed, CallClient bob, bool verify = false)
     {
