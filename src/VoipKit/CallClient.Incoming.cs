@@ -114,6 +114,29 @@ public sealed partial class CallClient
         SetRegistrationState(RegistrationState.Registered);
     }
 
+    // The machine's addresses changed: refresh the binding now, so the registrar routes calls to where we are reachable
+    // (a call in progress notices a dead path by itself and restarts ICE).
+    private void OnAddressChanged()
+    {
+        if (_registration is { } registration && Volatile.Read(ref _stopped) == 0)
+        {
+            _ = RefreshRegistrationAsync(registration);
+        }
+    }
+
+    private async Task RefreshRegistrationAsync(SipRegistration registration)
+    {
+        try
+        {
+            SipResponse response = await registration.RefreshNowAsync().ConfigureAwait(false);
+            LogReRegistered(_logger, response.StatusCode);
+        }
+        catch (Exception e) when (e is SipUserAgentException or ObjectDisposedException or OperationCanceledException)
+        {
+            LogReRegisterFailed(_logger, e.Message); // the registration retries on its own schedule
+        }
+    }
+
     private void OnRegistrationStateChanged(object? sender, SipRegistrationState state) => SetRegistrationState(state switch
     {
         SipRegistrationState.Registering => RegistrationState.Registering,
@@ -168,6 +191,12 @@ public sealed partial class CallClient
         });
         return (source, source);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Network addresses changed: registration refreshed ({Status})")]
+    private static partial void LogReRegistered(ILogger logger, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Network addresses changed, refreshing the registration failed: {Reason}")]
+    private static partial void LogReRegisterFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a call from {Caller} with {Status}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string caller, int status, string reason);

@@ -39,6 +39,7 @@ public sealed partial class CallClient : IAsyncDisposable
     private readonly CallClientNetwork _network;
     private SipUserAgent? _agent;
     private SipRegistration? _registration;
+    private IDisposable? _addressWatch;
     private CallContext? _context;
     private RegistrationState _registrationState;
     private int _started;
@@ -170,6 +171,7 @@ public sealed partial class CallClient : IAsyncDisposable
         if (Options.Register)
         {
             await RegisterAsync(cancellationToken).ConfigureAwait(false);
+            _addressWatch = _network.WatchAddressChanges(OnAddressChanged);
         }
 
         LogStarted(_logger, AddressOfRecord, _agent.LocalEndPoint);
@@ -210,6 +212,7 @@ public sealed partial class CallClient : IAsyncDisposable
             return;
         }
 
+        _addressWatch?.Dispose();
         _incoming.Writer.TryComplete();
         while (_incoming.Reader.TryRead(out IncomingCall? ringing))
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using VoipKit.Signaling.Transports;
 using VoipKit.Transport.Stun;
 
@@ -18,6 +19,23 @@ internal sealed class CallClientNetwork
     /// <summary>Opens a media socket on a local address (port chosen by the network).</summary>
     public Func<IPAddress, IDatagramTransport> MediaSocket { get; init; } = address => new UdpDatagramTransport(new IPEndPoint(address, 0));
 
+    /// <summary>Calls the handler when the machine's addresses change (a phone leaving Wi-Fi); disposing stops it.</summary>
+    public Func<Action, IDisposable> WatchAddressChanges { get; init; } = handler => new AddressChangeSubscription(handler);
+
     /// <summary>The local addresses to offer host candidates on, or null to take them from the options and the interfaces.</summary>
     public IReadOnlyList<IPAddress>? HostAddresses { get; init; }
+
+    // The static NetworkChange event, unsubscribed when the client stops (no handler outlives its client).
+    private sealed class AddressChangeSubscription : IDisposable
+    {
+        private readonly NetworkAddressChangedEventHandler _handler;
+
+        public AddressChangeSubscription(Action handler)
+        {
+            _handler = (_, _) => handler();
+            NetworkChange.NetworkAddressChanged += _handler;
+        }
+
+        public void Dispose() => NetworkChange.NetworkAddressChanged -= _handler;
+    }
 }

@@ -74,6 +74,23 @@ public sealed partial class SipRegistration : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Refreshes the binding now instead of at its time: after a network change the registrar learns the new source
+    /// address (and a learnt public address is checked again), so calls reach the device on its new network.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting for the registrar.</param>
+    /// <returns>The registrar's final response; the next refresh or retry is scheduled from it.</returns>
+    /// <exception cref="ObjectDisposedException">The registration was stopped.</exception>
+    public Task<SipResponse> RefreshNowAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopped, this);
+        }
+
+        return SendAsync(_asked, cancellationToken);
+    }
+
     /// <summary>Stops refreshing without removing the binding (it lapses at the registrar when it expires).</summary>
     /// <returns>A completed task.</returns>
     public ValueTask DisposeAsync()
