@@ -92,6 +92,9 @@ public sealed class JitterBuffer : IDisposable
     /// <summary>A snapshot of the counters.</summary>
     public JitterBufferStatistics Statistics => _c.Snapshot(_estimator.Target);
 
+    /// <summary>Whether playout has started (false until the first packets fill the target, and after a restart).</summary>
+    internal bool IsPlaying => _playing;
+
     /// <summary>Offers a received RTP packet's Opus payload.</summary>
     /// <param name="sequence">RTP sequence number.</param>
     /// <param name="timestamp">RTP timestamp (48 kHz).</param>

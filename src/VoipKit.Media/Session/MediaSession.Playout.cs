@@ -21,8 +21,8 @@ public sealed partial class MediaSession
             raise = ExpireTelephoneEvent(now);
             for (int i = 0; i < MaxCatchUpFrames && now >= _nextPlayoutAt; i++)
             {
-                PlayOneFrame(now);
                 _nextPlayoutAt += AudioFormat.FrameDuration;
+                PlayOneFrame(now, lastDue: now < _nextPlayoutAt || i == MaxCatchUpFrames - 1);
             }
 
             if (now - _nextPlayoutAt > AudioFormat.FrameDuration * MaxCatchUpFrames)
@@ -38,12 +38,18 @@ public sealed partial class MediaSession
         }
     }
 
-    private void PlayOneFrame(TimeSpan now)
+    // lastDue: whether this is the last frame the tick owes. A tick that fires late owes several;
+    // before the stream has started playing they are silence, and only the last may start it:
+    // the earlier ones are from before the packets now buffered arrived, and playing them from
+    // those packets would empty the buffer at once (a late first tick, as while a process starts
+    // up, used to conceal the frames after it).
+    private void PlayOneFrame(TimeSpan now, bool lastDue)
     {
+        bool pull = _receiving && (lastDue || _jitter.IsPlaying);
         if (_pendingWrite is { IsCompleted: false })
         {
             _underruns++; // the sink is behind: drop this frame rather than queue without bound
-            if (_receiving)
+            if (pull)
             {
                 _jitter.Pull(_playout[_playoutIndex], now);
             }
@@ -53,14 +59,15 @@ public sealed partial class MediaSession
 
         short[] frame = _playout[_playoutIndex];
         _playoutIndex ^= 1;
-        if (_receiving)
+        if (pull)
         {
             _jitter.Pull(frame, now);
         }
         else
         {
-            // Not receiving: the sink gets silence at its pace, and the jitter buffer (which
-            // holds nothing) is not asked, so none of it counts as concealment.
+            // Not receiving (or a frame owed from before the stream started): the sink gets
+            // silence at its pace, and the jitter buffer is not asked, so none of it counts as
+            // concealment.
             frame.AsSpan().Clear();
         }
 

@@ -21,7 +21,8 @@ internal sealed class SessionPair : IAsyncDisposable
     private readonly SimulatedPath _ab;
     private readonly SimulatedPath _ba;
 
-    public SessionPair(IAudioSource sourceA, IAudioSource sourceB, NetworkProfile? profile = null, int seed = 1, byte? telephoneEvent = TelephoneEventPayloadType, FakeTimeProvider? time = null, TimeSpan? dtmfTone = null, TimeSpan? dtmfGap = null)
+    public SessionPair(IAudioSource sourceA, IAudioSource sourceB, NetworkProfile? profile = null, int seed = 1, byte? telephoneEvent = TelephoneEventPayloadType, FakeTimeProvider? time = null, TimeSpan? dtmfTone = null, TimeSpan? dtmfGap = null,
+        TimeProvider? timeB = null) // B's clock when it differs from Time: a wrapper around it that makes B's timers late
     {
         Time = time ?? new FakeTimeProvider();
         KeyA = RandomNumberGenerator.GetBytes(16);
@@ -35,7 +36,7 @@ internal sealed class SessionPair : IAsyncDisposable
         FromA = new PacketTap(Time, KeyA, SaltA);
         FromB = new PacketTap(Time, KeyB, SaltB);
         A = new MediaSession(Options(Time, KeyA, SaltA, KeyB, SaltB, telephoneEvent, dtmfTone, dtmfGap), sourceA, SinkA, FromA, LogA);
-        B = new MediaSession(Options(Time, KeyB, SaltB, KeyA, SaltA, telephoneEvent, dtmfTone, dtmfGap), sourceB, SinkB, FromB, LogB);
+        B = new MediaSession(Options(timeB ?? Time, KeyB, SaltB, KeyA, SaltA, telephoneEvent, dtmfTone, dtmfGap), sourceB, SinkB, FromB, LogB);
         NetworkProfile p = profile ?? NetworkProfile.Clean;
         ArrivedAtB = new PacketTap(Time, KeyA, SaltA);
         _ab = new SimulatedPath(p, seed, Time, packet =>
