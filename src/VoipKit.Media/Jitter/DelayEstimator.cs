@@ -47,6 +47,11 @@ internal sealed class DelayEstimator
     private TimeSpan _lastArrival = TimeSpan.MinValue;
     private double _lastMedia;
 
+    // The last packet counted (a clump's first): its relative delay, and the bin and weight it went in with.
+    private double _countedRelative;
+    private int _countedBin = -1;
+    private double _countedWeight;
+
     public DelayEstimator(JitterBufferOptions options)
     {
         _quantile = options.DelayQuantile;
@@ -83,13 +88,18 @@ internal sealed class DelayEstimator
         if (inBurst)
         {
             BurstPackets++;
+            RecountClumpFirst(arrival);
             return;
         }
 
         double delayMs = Math.Clamp(relative - _minRelative[_minHead], 0, _maxMs);
         double w = _weight * (1 - Forget);
-        _histogram[(int)(delayMs / BinMs)] += w;
+        int bin = (int)(delayMs / BinMs);
+        _histogram[bin] += w;
         _total += w;
+        _countedRelative = relative;
+        _countedBin = bin;
+        _countedWeight = w;
         _weight /= Forget;
         if (_weight > Renormalise)
         {
@@ -99,9 +109,34 @@ internal sealed class DelayEstimator
             }
 
             _total /= _weight;
+            _countedWeight /= _weight;
             _weight = 1;
         }
 
+        Update(arrival);
+    }
+
+    // A packet of a clump that is faster than any before it shows how late the clump's first packet
+    // really was: a stream whose first two packets arrive together (its sender's first timer tick
+    // came late and sent what it owed) counted its first packet as on time, the fastest so far,
+    // and playout could start on the clump with a target that ignored it. The clump's lateness
+    // still counts once, with its first packet: that packet's count moves to its true delay.
+    private void RecountClumpFirst(TimeSpan arrival)
+    {
+        if (_countedBin < 0)
+        {
+            return;
+        }
+
+        int bin = (int)(Math.Clamp(_countedRelative - _minRelative[_minHead], 0, _maxMs) / BinMs);
+        if (bin <= _countedBin)
+        {
+            return;
+        }
+
+        _histogram[_countedBin] = Math.Max(0, _histogram[_countedBin] - _countedWeight);
+        _histogram[bin] += _countedWeight;
+        _countedBin = bin;
         Update(arrival);
     }
 
@@ -116,6 +151,7 @@ internal sealed class DelayEstimator
         _lastUpdate = TimeSpan.MinValue;
         _lastArrival = TimeSpan.MinValue;
         _lastMedia = 0;
+        _countedBin = -1;
     }
 
     private void UpdateMinimum(long arrivalTicks, double relative)

@@ -51,6 +51,26 @@ public class DelayEstimatorTests
     }
 
     [Fact]
+    public void A_stream_whose_first_two_packets_arrive_together_counts_the_first_as_20_ms_late()
+    {
+        // The sender's first tick came late and sent two frames at once: the second shows that the
+        // first, counted as on time when it was the only packet, was a frame late. Before, the
+        // target stayed at the initial 40 ms and playout could start on the two.
+        var e = new DelayEstimator(new JitterBufferOptions());
+        e.Add(TimeSpan.FromMilliseconds(49), 0);
+        e.Add(TimeSpan.FromMilliseconds(49.2), 0.020);
+
+        Assert.Equal(1, e.BurstPackets);
+        Assert.True(e.Target >= TimeSpan.FromMilliseconds(45), $"target {e.Target.TotalMilliseconds} ms"); // 20 ms late + the 30 ms minimum, binned
+        for (int i = 2; i < 300; i++)
+        {
+            e.Add(TimeSpan.FromMilliseconds((i * 20) + 29.2), i * 0.020); // on time from then on
+        }
+
+        Assert.InRange(e.Target.TotalMilliseconds, 30, 31); // forgotten when the burst leaves the 2 s window
+    }
+
+    [Fact]
     public void Frequent_real_lateness_still_raises_the_target()
     {
         // Every fifth packet 60 ms late on its own (not in a clump): that is jitter to cover.

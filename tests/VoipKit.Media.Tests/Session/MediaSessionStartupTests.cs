@@ -15,6 +15,34 @@ public class MediaSessionStartupTests
 {
     private static readonly NetworkProfile Loopback = NetworkProfile.Clean with { Delay = TimeSpan.FromMilliseconds(1) };
 
+    // A's k-th frame goes out at 48, 48, 81 ms, then every 20 ms at 20k + 42 (102, 122, ...): its
+    // first two in a burst, as the caller's late first send tick caught up.
+    private static int BurstyStart(int k) => k switch
+    {
+        0 or 1 => 48,
+        2 => 81,
+        _ => (20 * k) + 42,
+    };
+
+    [Fact]
+    public async Task Playout_does_not_start_on_a_burst_of_the_first_two_packets_so_a_packet_8_ms_late_half_a_second_in_is_not_concealed()
+    {
+        // B's playout ticks at 20k + 10 ms. Started on the burst (the tick at 50 ms), playout ran
+        // low before the third packet, stretched back to just under two frames and kept only the
+        // tick's phase (7 ms: packets arrive at 20k + 43) as slack: the packet 8 ms late was concealed.
+        var time = new FakeTimeProvider();
+        var source = new ScheduledToneSource(time, 440, k => BurstyStart(k) + (k == 19 ? 8 : 0));
+        await using var call = new SessionPair(source, new ToneSource(660), Loopback, time: time);
+        await call.A.StartAsync();
+        call.Run(TimeSpan.FromMilliseconds(10));
+        await call.B.StartAsync();
+        call.Run(TimeSpan.FromSeconds(2));
+
+        MediaSessionStatistics b = call.B.GetStatistics();
+        Assert.Equal(0, b.InboundRtp!.PacketsLost);
+        Assert.Equal(0, b.Playout.ConcealedSamples);
+    }
+
     [Fact]
     public async Task A_first_playout_tick_50_ms_late_plays_the_frames_it_owes_from_before_the_stream_as_silence_and_conceals_nothing()
     {
@@ -33,6 +61,25 @@ public class MediaSessionStartupTests
         Assert.Equal(0, b.InboundRtp!.PacketsLost);
         Assert.Equal(0, b.Playout.ConcealedSamples);
         Assert.Equal(0, b.Playout.InsertedSamplesForDeceleration);
+    }
+
+    [Fact]
+    public async Task The_start_measured_in_the_SipCall_sample_a_burst_and_a_first_playout_tick_30_ms_late_conceals_nothing()
+    {
+        // B starts at 3 ms; its first playout tick (due at 23 ms) fires 30 ms late, after the
+        // burst arrived, owing the frames of 23 and 43 ms. Before: both played from the burst,
+        // the buffer empty before the third packet (82 ms) came: 2 frames concealed.
+        var time = new FakeTimeProvider();
+        var source = new ScheduledToneSource(time, 440, BurstyStart);
+        await using var call = new SessionPair(source, new ToneSource(660), Loopback, time: time, timeB: new LateFirstTickTimeProvider(time, TimeSpan.FromMilliseconds(30)));
+        await call.A.StartAsync();
+        call.Run(TimeSpan.FromMilliseconds(3));
+        await call.B.StartAsync();
+        call.Run(TimeSpan.FromSeconds(2));
+
+        MediaSessionStatistics b = call.B.GetStatistics();
+        Assert.Equal(0, b.InboundRtp!.PacketsLost);
+        Assert.Equal(0, b.Playout.ConcealedSamples);
     }
 }
 
