@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using VoipKit.Server.Tests.Sip;
 using VoipKit.Transport.Ice;
 using VoipKit.Transport.Stun;
 using VoipKit.Transport.Tests.Stun;
