@@ -23,11 +23,25 @@ public sealed class PushAudioSource : IAudioSource
     private bool _stopped;
     private bool _waiting;
     private bool _reading;
+    private readonly AudioResampler? _resampler;
+    private short[] _resampled = [];
 
     /// <summary>Creates a source with room for <paramref name="capacity"/> of audio.</summary>
     /// <param name="capacity">How much audio may queue before the oldest is dropped; default 200 ms, at least one frame.</param>
     public PushAudioSource(TimeSpan? capacity = null)
+        : this(AudioFormat.SampleRate, capacity)
     {
+    }
+
+    /// <summary>Creates a source for a device that captures at <paramref name="sampleRate"/> (mono): what it pushes is resampled to 48 kHz.</summary>
+    /// <param name="sampleRate">The device's rate, for example 16,000 or 44,100.</param>
+    /// <param name="capacity">How much audio may queue before the oldest is dropped; default 200 ms, at least one frame.</param>
+    public PushAudioSource(int sampleRate, TimeSpan? capacity = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 8_000);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sampleRate, 192_000);
+        InputSampleRate = sampleRate;
+        _resampler = sampleRate == AudioFormat.SampleRate ? null : new AudioResampler(sampleRate, AudioFormat.SampleRate);
         TimeSpan c = capacity ?? TimeSpan.FromMilliseconds(200);
         int samples = (int)(c.TotalSeconds * AudioFormat.SampleRate);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, AudioFormat.SamplesPerFrame, nameof(capacity));
@@ -36,6 +50,9 @@ public sealed class PushAudioSource : IAudioSource
 
     /// <inheritdoc />
     public bool IsRealTime => true;
+
+    /// <summary>The rate <see cref="Push"/> takes samples at (resampled to 48 kHz when it differs).</summary>
+    public int InputSampleRate { get; }
 
     /// <summary>How many samples the queue holds at most.</summary>
     public int Capacity => _ring.Length;
@@ -55,7 +72,7 @@ public sealed class PushAudioSource : IAudioSource
     /// <summary>How many samples were dropped because the reader fell behind.</summary>
     public long DroppedSamples { get; private set; }
 
-    /// <summary>Adds captured samples (48 kHz mono). Samples pushed before start or after stop are ignored.</summary>
+    /// <summary>Adds captured samples (mono, at <see cref="InputSampleRate"/>). Samples pushed before start or after stop are ignored.</summary>
     /// <param name="samples">The samples; copied before the call returns.</param>
     public void Push(ReadOnlySpan<short> samples)
     {
@@ -64,6 +81,18 @@ public sealed class PushAudioSource : IAudioSource
             if (!_started || _stopped)
             {
                 return;
+            }
+
+            if (_resampler is not null)
+            {
+                // The scratch buffer grows to the largest chunk the device pushes, then is reused.
+                int room = _resampler.GetMaxOutputLength(samples.Length);
+                if (_resampled.Length < room)
+                {
+                    _resampled = new short[room];
+                }
+
+                samples = _resampled.AsSpan(0, _resampler.Process(samples, _resampled));
             }
 
             if (samples.Length > _ring.Length)

@@ -78,4 +78,38 @@ public class PushAudioSourceTests
         await Assert.ThrowsAsync<ArgumentException>(async () => await source.ReadAsync(new short[961]));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PushAudioSource(TimeSpan.FromMilliseconds(1)));
     }
+
+    [Fact]
+    public async Task A_16_kHz_device_is_resampled_to_48_kHz_keeping_its_tone()
+    {
+        await using var source = new PushAudioSource(16_000, TimeSpan.FromSeconds(1));
+        await source.StartAsync();
+        short[] chunk = new short[160]; // 10 ms at 16 kHz
+        for (int i = 0; i < 50; i++)
+        {
+            ToneSource.Fill(chunk, 1000, 16_000, 0.5, i * 160L);
+            source.Push(chunk);
+        }
+
+        Assert.Equal(16_000, source.InputSampleRate);
+        Assert.InRange(source.Queued, 23_000, 24_000); // 0.5 s at 48 kHz, less the resampler's latency
+        short[] frames = new short[960 * 20];
+        Assert.Equal(frames.Length, await source.ReadAsync(frames));
+        double best = 0, bestPower = -1;
+        foreach (double f in (double[])[500, 1000, 2000, 3000])
+        {
+            double w = 2 * Math.PI * f / 48_000, c = 2 * Math.Cos(w), s1 = 0, s2 = 0;
+            foreach (short x in frames.AsSpan(4800))
+            {
+                double s0 = x + (c * s1) - s2;
+                s2 = s1;
+                s1 = s0;
+            }
+
+            double power = (s1 * s1) + (s2 * s2) - (c * s1 * s2);
+            (best, bestPower) = power > bestPower ? (f, power) : (best, bestPower);
+        }
+
+        Assert.Equal(1000, best);
+    }
 }
