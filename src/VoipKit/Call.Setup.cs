@@ -86,7 +86,9 @@ public sealed partial class Call
             await EndAsync(e.End, sendBye: true).ConfigureAwait(false);
             throw;
         }
-        catch (Exception e) when (e is SdpParseException or SipUserAgentException or SignalProtocolException)
+#pragma warning disable CA1031 // Anything else (a parse error, an app callback that threw): the call ends and the app gets a CallException with the cause.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
         {
             var end = new CallEnd(CallEndReason.Failed, null, e.Message);
             await EndAsync(end, sendBye: true).ConfigureAwait(false);
@@ -172,7 +174,9 @@ public sealed partial class Call
             await EndAsync(e.End, sendBye: true).ConfigureAwait(false);
             throw;
         }
-        catch (Exception e) when (e is SipUserAgentException or InvalidOperationException or OperationCanceledException)
+#pragma warning disable CA1031 // Whatever failed (also an app callback), the INVITE gets its final response, the call ends and the app gets a CallException.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             var end = e is OperationCanceledException
                 ? new CallEnd(CallEndReason.Cancelled, 487, "the caller gave up")

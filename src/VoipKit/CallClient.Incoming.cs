@@ -179,10 +179,36 @@ public sealed partial class CallClient
         var servers = new List<TurnServerCredentials>(ice.TurnServers.Count);
         foreach (IceSettings.TurnServer server in ice.TurnServers)
         {
-            IceServerCredentials credentials = Options.TurnCredentialProvider is { } provider
-                ? await provider(server.Config, cancellationToken).ConfigureAwait(false)
-                : new IceServerCredentials(server.Config.Username ?? string.Empty, server.Config.Credential ?? string.Empty);
+            IceServerCredentials credentials;
+            if (Options.TurnCredentialProvider is { } provider)
+            {
+                try
+                {
+                    credentials = await provider(server.Config, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+#pragma warning disable CA1031 // The app's provider failed: that server is left out like one that refuses the allocation, and it is logged.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    LogCredentialProviderFailed(_logger, server.Config.Url, e);
+                    continue;
+                }
+            }
+            else
+            {
+                credentials = new IceServerCredentials(server.Config.Username ?? string.Empty, server.Config.Credential ?? string.Empty);
+            }
+
             servers.Add(new TurnServerCredentials(server.EndPoint, credentials.Username, credentials.Password));
+        }
+
+        if (servers.Count == 0)
+        {
+            return (null, null);
         }
 
         var source = new TurnRelayedCandidateSource(servers, _time, _loggers, new TurnRelayedCandidateSourceOptions
@@ -191,6 +217,9 @@ public sealed partial class CallClient
         });
         return (source, source);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The TURN credential provider failed for {Server}: that relay is left out of the call")]
+    private static partial void LogCredentialProviderFailed(ILogger logger, string server, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Network addresses changed: registration refreshed ({Status})")]
     private static partial void LogReRegistered(ILogger logger, int status);

@@ -19,6 +19,8 @@ public sealed class CallClientKamailioTests
         var directory = new InMemoryPreKeyDirectory();
         await using CallClient alice = await StartAsync(kamailio, directory, "alice", timeout.Token);
         await using CallClient bob = await StartAsync(kamailio, directory, "bob", timeout.Token);
+        Assert.Equal(RegistrationState.Registered, alice.RegistrationState);
+        Assert.Equal(RegistrationState.Registered, bob.RegistrationState);
         var aliceHears = new RecordingSink();
         var bobHears = new RecordingSink();
 
@@ -29,8 +31,13 @@ public sealed class CallClientKamailioTests
         Assert.InRange(AudioCheck.DominantFrequency(aliceHears.Snapshot()), 990, 1010);
         Assert.Equal(CallSecurity.EndToEndUnverified, caller.Security);
         Assert.Equal(CallSecurity.EndToEndUnverified, callee.Security);
+        Assert.NotNull(caller.SafetyNumber);
+        Assert.Equal(caller.SafetyNumber, callee.SafetyNumber);
         caller.MarkVerified();
+        callee.MarkVerified();
         Assert.Equal(CallSecurity.EndToEndVerified, caller.Security);
+        Assert.Equal(CallSecurity.EndToEndVerified, callee.Security);
+        Assert.Equal(0, caller.GetStatistics().PacketsRejected);
         Assert.Equal(0, callee.GetStatistics().PacketsRejected);
 
         await callee.HangUpAsync(timeout.Token);
@@ -67,6 +74,28 @@ public sealed class CallClientKamailioTests
 
         RegistrationException e = await Assert.ThrowsAsync<RegistrationException>(() => alice.StartAsync(timeout.Token));
         Assert.True(e.IsAuthenticationFailure, e.Message);
+    }
+
+    [Fact]
+    public async Task Stopped_client_is_unregistered_at_Kamailio_so_calling_it_fails_at_once_with_404_Unreachable()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using KamailioServer kamailio = await KamailioServer.StartAsync(new KamailioOptions { WithAuth = true }, timeout.Token);
+        var directory = new InMemoryPreKeyDirectory();
+        await using CallClient alice = await StartAsync(kamailio, directory, "alice", timeout.Token);
+        await using CallClient bob = await StartAsync(kamailio, directory, "bob", timeout.Token);
+        await bob.StopAsync(timeout.Token);
+        Assert.Equal(RegistrationState.Unregistered, bob.RegistrationState);
+
+        // A contact left behind would be forked to (a closed port): Kamailio would answer 408 only after its 10 s
+        // fr_timer. Without one, lookup("location") fails and the caller gets 404 straight away.
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        Call call = alice.CreateCall("bob", new SilenceSource(), new RecordingSink());
+        CallException e = await Assert.ThrowsAsync<CallException>(() => call.ConnectAsync(timeout.Token).WaitAsync(TimeSpan.FromSeconds(8), timeout.Token));
+
+        Assert.True(e.SipStatus == 404, $"{e.Message}\n{kamailio.Log}");
+        Assert.Equal(CallEndReason.Unreachable, e.Reason);
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(5), $"took {elapsed.Elapsed}");
     }
 
     private static async Task<CallClient> StartAsync(KamailioServer kamailio, IPreKeyDirectory directory, string user, CancellationToken ct)
